@@ -1,0 +1,257 @@
+//! Compression, in one place: gzip (flate2), xz (liblzma) and zstd, or none.
+//!
+//! Every encoder is deterministic: the same input and level give the same bytes. The gzip header
+//! carries no file name and mtime 0 (RFC 1952 allows both), so build time never leaks into it.
+
+use std::io::{self, Write};
+use std::str::FromStr;
+
+/// A compression algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    /// No compression.
+    None,
+    /// gzip (RFC 1952), levels 0-9, default 9.
+    Gzip,
+    /// xz (LZMA2), levels 0-9, default 6 (the `xz` and `dpkg-deb` default).
+    Xz,
+    /// Zstandard, levels 1-22, default 3 (the `zstd` and `dpkg-deb -Zzstd` default).
+    Zstd,
+}
+
+/// An algorithm and a level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Compression {
+    /// The algorithm.
+    pub algorithm: Algorithm,
+    /// The level, within [`Algorithm::levels`].
+    pub level: u32,
+}
+
+/// A level outside the algorithm's range, or an unknown algorithm name.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CompressError {
+    /// Unknown name.
+    #[error("unknown compression '{0}': use gz, xz, zst or none")]
+    Unknown(String),
+    /// Level out of range.
+    #[error("compression level {level} is out of range for {name}: use {min}..={max}")]
+    Level {
+        /// The level given.
+        level: u32,
+        /// The algorithm.
+        name: &'static str,
+        /// Lowest level.
+        min: u32,
+        /// Highest level.
+        max: u32,
+    },
+}
+
+impl Algorithm {
+    /// The valid levels, inclusive.
+    pub fn levels(self) -> (u32, u32) {
+        match self {
+            Algorithm::None => (0, 0),
+            Algorithm::Gzip | Algorithm::Xz => (0, 9),
+            Algorithm::Zstd => (1, 22),
+        }
+    }
+
+    /// The default level.
+    pub fn default_level(self) -> u32 {
+        match self {
+            Algorithm::None => 0,
+            Algorithm::Gzip => 9,
+            Algorithm::Xz => 6,
+            Algorithm::Zstd => 3,
+        }
+    }
+
+    /// File-name suffix including the dot (`.gz`, `.xz`, `.zst`), empty for none.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Algorithm::None => "",
+            Algorithm::Gzip => ".gz",
+            Algorithm::Xz => ".xz",
+            Algorithm::Zstd => ".zst",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Algorithm::None => "none",
+            Algorithm::Gzip => "gzip",
+            Algorithm::Xz => "xz",
+            Algorithm::Zstd => "zstd",
+        }
+    }
+}
+
+impl FromStr for Algorithm {
+    type Err = CompressError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "none" => Ok(Algorithm::None),
+            "gz" | "gzip" => Ok(Algorithm::Gzip),
+            "xz" => Ok(Algorithm::Xz),
+            "zst" | "zstd" => Ok(Algorithm::Zstd),
+            other => Err(CompressError::Unknown(other.to_string())),
+        }
+    }
+}
+
+impl Compression {
+    /// `algorithm` at `level`, or at its default level when `level` is `None`.
+    ///
+    /// # Errors
+    /// [`CompressError::Level`] if the level is outside [`Algorithm::levels`].
+    pub fn new(algorithm: Algorithm, level: Option<u32>) -> Result<Self, CompressError> {
+        let level = level.unwrap_or_else(|| algorithm.default_level());
+        let (min, max) = algorithm.levels();
+        if algorithm != Algorithm::None && !(min..=max).contains(&level) {
+            return Err(CompressError::Level {
+                level,
+                name: algorithm.name(),
+                min,
+                max,
+            });
+        }
+        Ok(Compression { algorithm, level })
+    }
+
+    /// Wraps `w` in an encoder. Call [`Encoder::finish`] to flush the trailer.
+    ///
+    /// # Errors
+    /// I/O errors from setting up the encoder.
+    pub fn encoder<W: Write>(&self, w: W) -> io::Result<Encoder<W>> {
+        Ok(match self.algorithm {
+            Algorithm::None => Encoder::None(w),
+            Algorithm::Gzip => Encoder::Gzip(
+                flate2::GzBuilder::new()
+                    .mtime(0)
+                    .write(w, flate2::Compression::new(self.level)),
+            ),
+            Algorithm::Xz => Encoder::Xz(liblzma::write::XzEncoder::new(w, self.level)),
+            Algorithm::Zstd => {
+                let mut enc = zstd::stream::write::Encoder::new(w, self.level as i32)?;
+                enc.include_checksum(true)?;
+                Encoder::Zstd(enc)
+            }
+        })
+    }
+}
+
+/// A streaming encoder over `W`.
+pub enum Encoder<W: Write> {
+    /// Pass-through.
+    None(W),
+    /// gzip.
+    Gzip(flate2::write::GzEncoder<W>),
+    /// xz.
+    Xz(liblzma::write::XzEncoder<W>),
+    /// zstd.
+    Zstd(zstd::stream::write::Encoder<'static, W>),
+}
+
+impl<W: Write> Encoder<W> {
+    /// Writes the trailer and returns the inner writer.
+    ///
+    /// # Errors
+    /// I/O errors from the final flush.
+    pub fn finish(self) -> io::Result<W> {
+        match self {
+            Encoder::None(w) => Ok(w),
+            Encoder::Gzip(e) => e.finish(),
+            Encoder::Xz(e) => e.finish(),
+            Encoder::Zstd(e) => e.finish(),
+        }
+    }
+}
+
+impl<W: Write> Write for Encoder<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Encoder::None(w) => w.write(buf),
+            Encoder::Gzip(e) => e.write(buf),
+            Encoder::Xz(e) => e.write(buf),
+            Encoder::Zstd(e) => e.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Encoder::None(w) => w.flush(),
+            Encoder::Gzip(e) => e.flush(),
+            Encoder::Xz(e) => e.flush(),
+            Encoder::Zstd(e) => e.flush(),
+        }
+    }
+}
+
+/// Compresses a small in-memory buffer in one call.
+///
+/// # Errors
+/// I/O errors from the encoder.
+pub fn compress_bytes(c: Compression, data: &[u8]) -> io::Result<Vec<u8>> {
+    let mut enc = c.encoder(Vec::new())?;
+    enc.write_all(data)?;
+    enc.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn round_trips_and_is_deterministic() {
+        let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        for alg in [
+            Algorithm::None,
+            Algorithm::Gzip,
+            Algorithm::Xz,
+            Algorithm::Zstd,
+        ] {
+            let c = Compression::new(alg, None).unwrap();
+            let a = compress_bytes(c, &data).unwrap();
+            let b = compress_bytes(c, &data).unwrap();
+            assert_eq!(a, b, "{alg:?} not deterministic");
+            let mut out = Vec::new();
+            match alg {
+                Algorithm::None => out = a.clone(),
+                Algorithm::Gzip => {
+                    flate2::read::GzDecoder::new(&a[..])
+                        .read_to_end(&mut out)
+                        .unwrap();
+                }
+                Algorithm::Xz => {
+                    liblzma::read::XzDecoder::new(&a[..])
+                        .read_to_end(&mut out)
+                        .unwrap();
+                }
+                Algorithm::Zstd => out = zstd::decode_all(&a[..]).unwrap(),
+            }
+            assert_eq!(out, data, "{alg:?}");
+        }
+    }
+
+    #[test]
+    fn gzip_header_has_no_mtime_and_max_compression_flag() {
+        let c = Compression::new(Algorithm::Gzip, Some(9)).unwrap();
+        let a = compress_bytes(c, b"hello").unwrap();
+        assert_eq!(&a[4..8], &[0, 0, 0, 0], "mtime must be 0");
+        assert_eq!(
+            a[8], 2,
+            "XFL must say 'maximum compression' (lintian checks it)"
+        );
+    }
+
+    #[test]
+    fn levels_are_checked() {
+        assert!(Compression::new(Algorithm::Xz, Some(10)).is_err());
+        assert!(Compression::new(Algorithm::Zstd, Some(0)).is_err());
+        assert!(Compression::new(Algorithm::Zstd, Some(22)).is_ok());
+        assert_eq!("zst".parse::<Algorithm>().unwrap(), Algorithm::Zstd);
+        assert!("bz2".parse::<Algorithm>().is_err());
+    }
+}

@@ -1,0 +1,431 @@
+//! pkgr: native OS packages from Python virtualenvs and directories, written in-process.
+//!
+//! Data flows one way: a [`BuildRequest`] (from the CLI) → a source ([`source`]) → the
+//! [`model::Package`] → transforms ([`transform`]: relocation, dependencies) → targets
+//! ([`target`]) → artifacts written atomically ([`output`]). [`run`] drives it; the library never
+//! prints: progress and warnings go to a [`listener::Listener`].
+
+#![warn(missing_docs)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub mod archive;
+pub mod cli;
+pub mod compress;
+pub mod listener;
+pub mod model;
+pub mod output;
+pub mod relation;
+pub mod shell;
+pub mod source;
+pub mod target;
+pub mod time;
+pub mod transform;
+pub mod version;
+
+use listener::Listener;
+use model::{EntryKind, Package, Phase, PkgPath};
+use output::Artifact;
+use relation::Relation;
+use source::{SourceError, SourceKind};
+use target::{Target, TargetKind, TargetOptions, WriteContext};
+
+/// Everything a build needs, independent of where it came from (CLI flags, later a config file).
+/// Metadata fields left `None` are filled by the source or by documented defaults.
+#[derive(Debug, Clone)]
+pub struct BuildRequest {
+    /// `-s`: the source kind.
+    pub source: SourceKind,
+    /// `-t`: the targets, in order.
+    pub targets: Vec<TargetKind>,
+    /// The PATH arguments.
+    pub inputs: Vec<String>,
+    /// `-n/--name`.
+    pub name: Option<String>,
+    /// `-v/--version`.
+    pub version: Option<String>,
+    /// `--iteration`.
+    pub iteration: Option<String>,
+    /// `--epoch`.
+    pub epoch: Option<u32>,
+    /// `-a/--architecture`: `native`, `all` or a Debian architecture name.
+    pub architecture: String,
+    /// `-m/--maintainer`.
+    pub maintainer: Option<String>,
+    /// `--vendor`.
+    pub vendor: Option<String>,
+    /// `--url`.
+    pub url: Option<String>,
+    /// `--license`.
+    pub license: Option<String>,
+    /// `--description`.
+    pub description: Option<String>,
+    /// `--category`.
+    pub category: Option<String>,
+    /// `--deb-priority`.
+    pub priority: Option<String>,
+    /// `-d/--depends`.
+    pub depends: Vec<String>,
+    /// `--provides`.
+    pub provides: Vec<String>,
+    /// `--conflicts`.
+    pub conflicts: Vec<String>,
+    /// `--replaces`.
+    pub replaces: Vec<String>,
+    /// `--config-files`: package paths (a directory means every file below it).
+    pub config_files: Vec<String>,
+    /// `--directories`: package directories the package owns (created if absent).
+    pub directories: Vec<String>,
+    /// Maintainer script files by phase.
+    pub scripts: BTreeMap<Phase, PathBuf>,
+    /// `-x/--exclude` globs.
+    pub excludes: Vec<String>,
+    /// Options of `-s dir`.
+    pub dir: source::dir::DirOptions,
+    /// Options of `-s virtualenv`.
+    pub venv: source::virtualenv::VenvOptions,
+    /// Per-target options.
+    pub target_options: TargetOptions,
+    /// `-p/--package`: output file, directory (ending in `/`) or template.
+    pub package: Option<String>,
+    /// `-f/--force`: replace existing output files.
+    pub force: bool,
+    /// Every timestamp in the artifacts (from `SOURCE_DATE_EPOCH`).
+    pub source_date_epoch: u64,
+}
+
+/// A build failure. [`Error::exit_code`] maps it to the documented exit status.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Invalid user input: a flag, a field value, a path.
+    #[error("{0}")]
+    Usage(String),
+    /// A source failed.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// Relocation failed.
+    #[error(transparent)]
+    Relocate(#[from] transform::relocate::RelocateError),
+    /// The Python dependency pass failed.
+    #[error(transparent)]
+    Python(#[from] transform::python::PythonError),
+    /// Reading the payload for ELF facts failed.
+    #[error(transparent)]
+    Elf(#[from] transform::elf::ElfError),
+    /// A target refused the package or failed to write it.
+    #[error(transparent)]
+    Target(#[from] target::TargetError),
+    /// The model is inconsistent (two entries on one path, ...).
+    #[error(transparent)]
+    Model(#[from] model::ModelError),
+    /// Writing an output file failed.
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+}
+
+impl Error {
+    /// 2 for bad input (usage, validation, editable installs, existing output), 1 for a build
+    /// that failed (pip, I/O, disk full). See README "Exit codes".
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) | Error::Model(_) => 2,
+            Error::Source(e) if e.is_usage() => 2,
+            Error::Relocate(
+                transform::relocate::RelocateError::Editable { .. }
+                | transform::relocate::RelocateError::PthOutside { .. },
+            ) => 2,
+            Error::Target(target::TargetError::Invalid { .. }) => 2,
+            Error::Output(
+                output::OutputError::Exists(_)
+                | output::OutputError::NoDir(_)
+                | output::OutputError::IsDir(_),
+            ) => 2,
+            Error::Target(target::TargetError::Output(
+                output::OutputError::Exists(_)
+                | output::OutputError::NoDir(_)
+                | output::OutputError::IsDir(_),
+            )) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// The build host's Debian architecture name (`amd64` on x86_64), from the architecture this
+/// binary was built for: the same answer `dpkg --print-architecture` gives on a Debian host.
+pub fn native_architecture() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "x86" => "i386",
+        "aarch64" => "arm64",
+        "arm" => "armhf",
+        "powerpc64" if cfg!(target_endian = "little") => "ppc64el",
+        "powerpc64" => "ppc64",
+        "s390x" => "s390x",
+        "riscv64" => "riscv64",
+        "loongarch64" => "loong64",
+        "mips64" => "mips64el",
+        other => other,
+    }
+}
+
+/// Builds every requested target and returns the artifacts, in `-t` order.
+///
+/// # Errors
+/// [`Error`]; nothing is left at an output path when a build fails.
+pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Artifact>, Error> {
+    if req.targets.is_empty() {
+        return Err(Error::Usage("no target: pass -t deb".into()));
+    }
+    let user_scripts = read_scripts(&req.scripts)?;
+    let depends = parse_relations("-d/--depends", &req.depends)?;
+    let provides = parse_relations("--provides", &req.provides)?;
+    let conflicts = parse_relations("--conflicts", &req.conflicts)?;
+    let replaces = parse_relations("--replaces", &req.replaces)?;
+    let excludes = source::Excludes::new(&req.excludes)?;
+
+    // Source → model.
+    let mut pkg = Package::default();
+    let mut _staging = None;
+    match req.source {
+        SourceKind::Dir => {
+            let mut dir = req.dir.clone();
+            dir.inputs = req.inputs.clone();
+            pkg.entries = source::dir::read(&dir, &excludes, listener)?;
+            pkg.meta.name = req
+                .name
+                .clone()
+                .ok_or_else(|| Error::Usage("-s dir needs -n/--name".into()))?;
+            pkg.meta.version = req.version.clone().unwrap_or_else(|| "1.0".into());
+        }
+        SourceKind::Virtualenv => {
+            let [path] = req.inputs.as_slice() else {
+                return Err(Error::Usage(format!(
+                    "-s virtualenv takes exactly one PATH (an application directory or a virtualenv), got {}",
+                    req.inputs.len()
+                )));
+            };
+            let v = source::virtualenv::read(
+                Path::new(path),
+                req.name.as_deref(),
+                &req.venv,
+                &excludes,
+                listener,
+            )?;
+            pkg.entries = v.entries;
+            pkg.venv = Some(v.info);
+            _staging = v.staging;
+            let m = v.meta;
+            pkg.meta.name = req.name.clone().or(m.name).unwrap_or_default();
+            match (&req.version, m.version) {
+                (Some(v), _) => pkg.meta.version = v.clone(),
+                (None, Some(v)) => {
+                    pkg.meta.version = v;
+                    pkg.meta.epoch = m.epoch;
+                }
+                (None, None) => {
+                    return Err(Error::Usage(format!(
+                        "cannot tell the version of '{path}': pyproject.toml has no [project] version and no installed distribution gives one; pass -v/--version"
+                    )))
+                }
+            }
+            pkg.meta.description = m.summary.unwrap_or_default();
+            pkg.meta.license = m.license;
+            pkg.meta.license_text = m.license_text;
+            pkg.meta.url = m.url;
+            pkg.meta.maintainer = m.maintainer.unwrap_or_default();
+            let prefix = pkg
+                .venv
+                .as_ref()
+                .map(|v| v.prefix.display())
+                .unwrap_or_default();
+            let synopsis = if pkg.meta.description.is_empty() {
+                format!("{} in a Python virtual environment", pkg.meta.name)
+            } else {
+                pkg.meta.description.clone()
+            };
+            pkg.meta.description = format!(
+                "{synopsis}\nThis package ships the Python application {} {} with all its Python dependencies in a virtual environment installed under {prefix}.",
+                pkg.meta.name, pkg.meta.version
+            );
+        }
+    }
+    apply_request_metadata(&mut pkg, req, listener);
+    relation::merge(&mut pkg.relations.depends, depends);
+    relation::merge(&mut pkg.relations.provides, provides);
+    relation::merge(&mut pkg.relations.conflicts, conflicts);
+    relation::merge(&mut pkg.relations.replaces, replaces);
+    pkg.scripts.user = user_scripts;
+
+    // Transforms.
+    transform::relocate::relocate(&mut pkg, listener)?;
+    transform::python::apply(&mut pkg, listener)?;
+    add_directories(&mut pkg, &req.directories)?;
+    pkg.finalize()?;
+    pkg.elf = transform::elf::scan(&pkg)?;
+    mark_config_files(&mut pkg, &req.config_files)?;
+
+    // Targets: validate all and check every output path before writing any.
+    let targets: Vec<Box<dyn Target>> = req
+        .targets
+        .iter()
+        .map(|k| k.build(&req.target_options))
+        .collect();
+    let mut planned = Vec::new();
+    for t in &targets {
+        t.validate(&pkg)?;
+        let dest = output_path(req.package.as_deref(), t.as_ref(), &pkg, req.targets.len())?;
+        output::preflight(&dest, req.force)?;
+        planned.push(dest);
+    }
+    let ctx = WriteContext {
+        mtime: req.source_date_epoch,
+        listener,
+    };
+    let mut artifacts = Vec::new();
+    for (t, dest) in targets.iter().zip(planned) {
+        listener.info(&format!("writing {}", dest.display()));
+        let a = output::write_atomically(&dest, req.force, |w| t.write(&pkg, w, &ctx))?;
+        artifacts.push(a);
+    }
+    Ok(artifacts)
+}
+
+fn read_scripts(scripts: &BTreeMap<Phase, PathBuf>) -> Result<BTreeMap<Phase, String>, Error> {
+    let mut out = BTreeMap::new();
+    for (phase, path) in scripts {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Usage(format!(
+                "{} '{}': cannot read the script: {e}",
+                phase.flag(),
+                path.display()
+            ))
+        })?;
+        if !text.starts_with("#!") {
+            return Err(Error::Usage(format!(
+                "{} '{}': the script does not start with '#!' naming its interpreter (Debian Policy §6.1)",
+                phase.flag(),
+                path.display()
+            )));
+        }
+        out.insert(*phase, text);
+    }
+    Ok(out)
+}
+
+fn parse_relations(flag: &str, values: &[String]) -> Result<Vec<Relation>, Error> {
+    let mut out = Vec::new();
+    for v in values {
+        let list = Relation::parse_list(v).map_err(|e| Error::Usage(format!("{flag}: {e}")))?;
+        out.extend(list);
+    }
+    Ok(out)
+}
+
+fn apply_request_metadata(pkg: &mut Package, req: &BuildRequest, listener: &dyn Listener) {
+    let m = &mut pkg.meta;
+    if let Some(v) = &req.iteration {
+        m.iteration = Some(v.clone());
+    }
+    if let Some(e) = req.epoch {
+        m.epoch = Some(e);
+    }
+    m.architecture = if req.architecture == "native" {
+        native_architecture().to_string()
+    } else {
+        req.architecture.clone()
+    };
+    if let Some(v) = &req.maintainer {
+        m.maintainer = v.clone();
+    }
+    if m.maintainer.is_empty() {
+        m.maintainer = "Unknown Maintainer <unknown@example.invalid>".into();
+        listener.warning(
+            "no maintainer known: set -m/--maintainer 'Name <email>' (or authors in pyproject.toml); using a placeholder",
+        );
+    }
+    for (slot, v) in [
+        (&mut m.vendor, &req.vendor),
+        (&mut m.url, &req.url),
+        (&mut m.license, &req.license),
+    ] {
+        if v.is_some() {
+            *slot = v.clone();
+        }
+    }
+    if let Some(d) = &req.description {
+        m.description = d.clone();
+    }
+    if m.description.trim().is_empty() {
+        m.description = "no description given".into();
+    }
+    m.category = req.category.clone().unwrap_or_else(|| "misc".into());
+    m.priority = req.priority.clone().unwrap_or_else(|| "optional".into());
+}
+
+fn add_directories(pkg: &mut Package, dirs: &[String]) -> Result<(), Error> {
+    for d in dirs {
+        let p = PkgPath::parse(d).map_err(|e| Error::Usage(format!("--directories: {e}")))?;
+        pkg.entries.push(model::Entry::dir(p));
+    }
+    Ok(())
+}
+
+/// Files under `/etc` are conffiles (as fpm and debhelper make them), and so is every file named
+/// by `--config-files` (a directory names every file below it).
+fn mark_config_files(pkg: &mut Package, config: &[String]) -> Result<(), Error> {
+    let etc = PkgPath::parse("/etc").map_err(|e| Error::Usage(e.to_string()))?;
+    let mut wanted = Vec::new();
+    for c in config {
+        let p =
+            PkgPath::parse(c).map_err(|e| Error::Usage(format!("--config-files '{c}': {e}")))?;
+        if !pkg.entries.iter().any(|e| e.path.starts_with(&p)) {
+            return Err(Error::Usage(format!(
+                "--config-files '{c}' is not in the package; name an installed path such as /etc/app/app.conf"
+            )));
+        }
+        wanted.push(p);
+    }
+    for e in pkg.entries.iter_mut() {
+        if matches!(e.kind, EntryKind::File { .. })
+            && (e.path.starts_with(&etc) || wanted.iter().any(|w| e.path.starts_with(w)))
+        {
+            e.config = true;
+        }
+    }
+    Ok(())
+}
+
+/// Where a target's artifact goes: `-p` as a file, as a directory (ends in `/` or exists), or
+/// as a template with `NAME`, `VERSION`, `ITERATION`, `ARCH` and `EXTENSION`; default: the
+/// conventional name in the current directory.
+fn output_path(
+    package: Option<&str>,
+    t: &dyn Target,
+    pkg: &Package,
+    n_targets: usize,
+) -> Result<PathBuf, Error> {
+    let conventional = t.file_name(pkg);
+    let Some(p) = package else {
+        return Ok(PathBuf::from(conventional));
+    };
+    if p.ends_with('/') || Path::new(p).is_dir() {
+        return Ok(Path::new(p).join(conventional));
+    }
+    let tokens = ["NAME", "VERSION", "ITERATION", "ARCH", "EXTENSION"];
+    if tokens.iter().any(|t| p.contains(t)) {
+        let v = p
+            .replace("NAME", &pkg.meta.name)
+            .replace("VERSION", &pkg.meta.version)
+            .replace("ITERATION", pkg.meta.iteration.as_deref().unwrap_or(""))
+            .replace("ARCH", &t.architecture(pkg))
+            .replace("EXTENSION", t.extension());
+        return Ok(PathBuf::from(v));
+    }
+    if n_targets > 1 {
+        return Err(Error::Usage(format!(
+            "-p '{p}' names one file but {n_targets} targets were asked for; use a directory ending in '/' or a template with EXTENSION"
+        )));
+    }
+    Ok(PathBuf::from(p))
+}

@@ -1,0 +1,225 @@
+//! `-s dir`: files and directories from the build host, with fpm's `src=dst` mappings.
+//!
+//! Each argument is one of:
+//! - `path`: installed at `--prefix`/`path` (a relative path keeps its relative layout; an
+//!   absolute one is installed where it is);
+//! - `src=dst`: `src` (relative to `-C`) installed at the absolute `dst`. A directory's contents
+//!   go below `dst`; a file becomes `dst`, or `dst/<file name>` when `dst` ends in `/`.
+//!
+//! Sources are read by [`super::walk`]; with `-C`, a `src` may not climb out of that directory.
+
+use std::path::{Component, Path, PathBuf};
+
+use super::{walk, Excludes, ExternalLinks, SourceError};
+use crate::listener::Listener;
+use crate::model::{Entry, PkgPath};
+
+/// Inputs of the dir source.
+#[derive(Debug, Clone, Default)]
+pub struct DirOptions {
+    /// The path arguments (`path` or `src=dst`).
+    pub inputs: Vec<String>,
+    /// `-C/--chdir`: where relative `src` paths start.
+    pub chdir: Option<PathBuf>,
+    /// `--prefix`: prepended to destinations of arguments without `=`.
+    pub prefix: Option<String>,
+}
+
+/// Reads every argument into entries.
+///
+/// # Errors
+/// [`SourceError::Invalid`] for a relative `dst`, a `src` escaping `-C`, or no input at all;
+/// walking errors from [`walk`].
+pub fn read(
+    opts: &DirOptions,
+    excludes: &Excludes,
+    listener: &dyn Listener,
+) -> Result<Vec<Entry>, SourceError> {
+    if opts.inputs.is_empty() {
+        return Err(SourceError::Invalid(
+            "-s dir needs at least one PATH or src=dst argument".into(),
+        ));
+    }
+    let base = opts.chdir.clone().unwrap_or_else(|| PathBuf::from("."));
+    if let Some(c) = &opts.chdir {
+        if !c.is_dir() {
+            return Err(SourceError::Invalid(format!(
+                "-C/--chdir '{}' is not a directory",
+                c.display()
+            )));
+        }
+    }
+    let prefix = match &opts.prefix {
+        Some(p) => {
+            PkgPath::parse(p).map_err(|e| SourceError::Invalid(format!("--prefix '{p}': {e}")))?
+        }
+        None => PkgPath::root(),
+    };
+    let mut entries = Vec::new();
+    for arg in &opts.inputs {
+        let (src, dst) = mapping(arg, &prefix)?;
+        if opts.chdir.is_some() && escapes(&src) {
+            return Err(SourceError::Invalid(format!(
+                "'{arg}': the source '{}' climbs out of the -C directory with '..'",
+                src.display()
+            )));
+        }
+        let src_path = if src.is_absolute() {
+            src.clone()
+        } else {
+            base.join(&src)
+        };
+        let dst = match dst {
+            Dest::Exact(d) => d,
+            Dest::Into(dir) => {
+                let is_dir = std::fs::symlink_metadata(&src_path).is_ok_and(|m| m.is_dir());
+                match src_path.file_name() {
+                    Some(n) if !is_dir => dir.join(std::os::unix::ffi::OsStrExt::as_bytes(n))?,
+                    _ => dir,
+                }
+            }
+        };
+        if dst.is_root() && !std::fs::symlink_metadata(&src_path).is_ok_and(|m| m.is_dir()) {
+            return Err(SourceError::Invalid(format!(
+                "'{arg}': a file cannot be installed as '/'"
+            )));
+        }
+        entries.extend(walk(
+            &src_path,
+            &dst,
+            excludes,
+            ExternalLinks::Warn,
+            listener,
+        )?);
+    }
+    if entries
+        .iter()
+        .all(|e| e.kind == crate::model::EntryKind::Dir)
+    {
+        return Err(SourceError::Invalid(
+            "the source holds no files (everything was empty or excluded)".into(),
+        ));
+    }
+    Ok(entries)
+}
+
+enum Dest {
+    /// Install exactly here.
+    Exact(PkgPath),
+    /// A directory: a file source goes inside it.
+    Into(PkgPath),
+}
+
+fn mapping(arg: &str, prefix: &PkgPath) -> Result<(PathBuf, Dest), SourceError> {
+    let bad = |why: String| SourceError::Invalid(format!("'{arg}': {why}"));
+    match arg.split_once('=') {
+        Some((src, dst)) => {
+            if src.is_empty() {
+                return Err(bad("the source before '=' is empty".into()));
+            }
+            if !dst.starts_with('/') {
+                return Err(bad(format!(
+                    "the destination '{dst}' must be an absolute path inside the package"
+                )));
+            }
+            let p = PkgPath::parse(dst).map_err(|e| bad(e.to_string()))?;
+            let d = if dst.ends_with('/') {
+                Dest::Into(p)
+            } else {
+                Dest::Exact(p)
+            };
+            Ok((PathBuf::from(src), d))
+        }
+        None => {
+            let rel = arg.trim_start_matches("./");
+            let p = if arg.starts_with('/') {
+                PkgPath::parse(arg)
+            } else {
+                prefix.join(rel.as_bytes())
+            }
+            .map_err(|e| bad(e.to_string()))?;
+            Ok((PathBuf::from(arg), Dest::Exact(p)))
+        }
+    }
+}
+
+fn escapes(p: &Path) -> bool {
+    let mut depth: i64 = 0;
+    for c in p.components() {
+        match c {
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            Component::RootDir | Component::Prefix(_) => return true,
+            Component::CurDir => {}
+        }
+        if depth < 0 {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::listener::Collect;
+    use std::fs;
+
+    fn read_in(
+        dir: &Path,
+        inputs: &[&str],
+        prefix: Option<&str>,
+    ) -> Result<Vec<String>, SourceError> {
+        let opts = DirOptions {
+            inputs: inputs.iter().map(|s| s.to_string()).collect(),
+            chdir: Some(dir.to_path_buf()),
+            prefix: prefix.map(str::to_string),
+        };
+        let es = read(&opts, &Excludes::new(&[]).unwrap(), &Collect::default())?;
+        Ok(es.iter().map(|e| e.path.display()).collect())
+    }
+
+    #[test]
+    fn mappings_follow_fpm() {
+        let d = tempfile::tempdir().unwrap();
+        fs::create_dir_all(d.path().join("etc")).unwrap();
+        fs::write(d.path().join("etc/app.conf"), "x").unwrap();
+        fs::write(d.path().join("run.sh"), "x").unwrap();
+        assert_eq!(
+            read_in(d.path(), &["run.sh=/usr/bin/app"], None).unwrap(),
+            ["/usr/bin/app"]
+        );
+        assert_eq!(
+            read_in(d.path(), &["run.sh=/usr/bin/"], None).unwrap(),
+            ["/usr/bin/run.sh"]
+        );
+        assert_eq!(
+            read_in(d.path(), &["etc=/etc/app"], None).unwrap(),
+            ["/etc/app", "/etc/app/app.conf"]
+        );
+        assert_eq!(
+            read_in(d.path(), &["run.sh"], Some("/opt/x")).unwrap(),
+            ["/opt/x/run.sh"]
+        );
+    }
+
+    #[test]
+    fn rejects_escapes_and_relative_destinations() {
+        let d = tempfile::tempdir().unwrap();
+        fs::write(d.path().join("f"), "x").unwrap();
+        let e = read_in(d.path(), &["f=usr/bin/f"], None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("absolute"), "{e}");
+        let e = read_in(d.path(), &["../f=/f"], None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("climbs out"), "{e}");
+        let e = read_in(d.path(), &["f=/usr/../../etc/f"], None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(".."), "{e}");
+        let e = read_in(d.path(), &["nope=/x"], None).unwrap_err();
+        assert!(matches!(e, SourceError::Missing(_)));
+    }
+}

@@ -1,0 +1,925 @@
+//! The Debian binary package writer (deb(5), deb-control(5), Debian Policy).
+//!
+//! Layout: an `ar` archive (common format, member names ≤ 16 bytes, owner 0/0, mode 100644,
+//! mtime = `SOURCE_DATE_EPOCH`) with the members `debian-binary` (`2.0\n`), `control.tar.gz` and
+//! `data.tar[.gz|.xz|.zst]`, in that order (deb(5)). Both tars follow [`crate::archive`].
+//!
+//! `control.tar.gz` holds `control`, `md5sums` (every regular file but conffiles, as
+//! dh_md5sums writes it), `conffiles` (Policy §10.7.2) and the maintainer scripts (Policy §6),
+//! mode 0755. The data tar also gets what lintian requires of every binary package:
+//! `usr/share/doc/<name>/copyright` (Policy §12.5), a gzipped changelog (Policy §12.7), and, when
+//! files live under `/opt`, a lintian override for exactly `dir-or-file-in-opt`.
+
+use std::fs::File;
+use std::io::{self, Seek, SeekFrom, Write};
+
+use crate::archive::{self, FileDigest, TarOptions};
+use crate::compress::{self, Algorithm, Compression};
+use crate::model::{Entry, EntryKind, Package, Phase, PkgPath};
+use crate::relation::Relation;
+use crate::shell::quote;
+use crate::target::{check_single_line, Target, TargetError, WriteContext};
+use crate::time;
+use crate::version;
+
+/// Debian architecture names `dpkg-architecture -L` knows on release architectures and
+/// ports, plus `all`.
+pub const ARCHITECTURES: &[&str] = &[
+    "all",
+    "amd64",
+    "arm64",
+    "armel",
+    "armhf",
+    "i386",
+    "mips64el",
+    "mipsel",
+    "ppc64el",
+    "s390x",
+    "riscv64",
+    "loong64",
+    "alpha",
+    "hppa",
+    "ia64",
+    "m68k",
+    "powerpc",
+    "ppc64",
+    "sh4",
+    "sparc64",
+    "x32",
+    "hurd-i386",
+    "hurd-amd64",
+];
+
+/// Sections of the Debian archive (Policy §2.4), optionally with an area (`contrib/net`).
+const SECTIONS: &[&str] = &[
+    "admin",
+    "cli-mono",
+    "comm",
+    "database",
+    "debug",
+    "devel",
+    "doc",
+    "editors",
+    "education",
+    "electronics",
+    "embedded",
+    "fonts",
+    "games",
+    "gnome",
+    "gnu-r",
+    "gnustep",
+    "graphics",
+    "hamradio",
+    "haskell",
+    "httpd",
+    "interpreters",
+    "introspection",
+    "java",
+    "javascript",
+    "kde",
+    "kernel",
+    "libdevel",
+    "libs",
+    "lisp",
+    "localization",
+    "mail",
+    "math",
+    "metapackages",
+    "misc",
+    "net",
+    "news",
+    "ocaml",
+    "oldlibs",
+    "otherosfs",
+    "perl",
+    "php",
+    "python",
+    "ruby",
+    "rust",
+    "science",
+    "shells",
+    "sound",
+    "tasks",
+    "tex",
+    "text",
+    "utils",
+    "vcs",
+    "video",
+    "web",
+    "x11",
+    "xfce",
+    "zope",
+];
+
+/// Priorities (Policy §2.5).
+const PRIORITIES: &[&str] = &["required", "important", "standard", "optional", "extra"];
+
+/// The `.deb` writer.
+pub struct Deb {
+    compression: Compression,
+}
+
+impl Deb {
+    /// A writer whose `data.tar` uses `compression`.
+    pub fn new(compression: Compression) -> Self {
+        Deb { compression }
+    }
+}
+
+impl Target for Deb {
+    fn name(&self) -> &'static str {
+        "deb"
+    }
+
+    fn extension(&self) -> &'static str {
+        "deb"
+    }
+
+    /// `NAME_VERSION[-REV]_ARCH.deb`, the epoch left out (as dpkg-name does).
+    fn file_name(&self, pkg: &Package) -> String {
+        let mut v = pkg.meta.version.clone();
+        if let Some(i) = &pkg.meta.iteration {
+            v.push('-');
+            v.push_str(i);
+        }
+        format!("{}_{}_{}.deb", pkg.meta.name, v, pkg.meta.architecture)
+    }
+
+    fn architecture(&self, pkg: &Package) -> String {
+        pkg.meta.architecture.clone()
+    }
+
+    fn validate(&self, pkg: &Package) -> Result<(), TargetError> {
+        let m = &pkg.meta;
+        version::check_package_name(&m.name)
+            .map_err(|e| TargetError::invalid("Package (-n/--name)", e.to_string()))?;
+        version::check_upstream(&m.version, m.iteration.is_some())
+            .map_err(|e| TargetError::invalid("Version (-v/--version)", e.to_string()))?;
+        if let Some(i) = &m.iteration {
+            version::check_revision(i)
+                .map_err(|e| TargetError::invalid("Version (--iteration)", e.to_string()))?;
+        }
+        if !ARCHITECTURES.contains(&m.architecture.as_str()) {
+            return Err(TargetError::invalid(
+                "Architecture (-a/--architecture)",
+                format!(
+                    "'{}' is not a Debian architecture; use 'native', 'all' or one of: {}",
+                    m.architecture.escape_debug(),
+                    ARCHITECTURES[1..].join(", ")
+                ),
+            ));
+        }
+        check_single_line("Maintainer (-m/--maintainer)", &m.maintainer)?;
+        check_maintainer(&m.maintainer)?;
+        if let Some(u) = &m.url {
+            check_single_line("Homepage (--url)", u)?;
+            if u.contains(char::is_whitespace) {
+                return Err(TargetError::invalid(
+                    "Homepage (--url)",
+                    format!("'{u}' contains spaces; it must be one URL (Policy §5.6.23)"),
+                ));
+            }
+        }
+        for (field, v) in [("--license", &m.license), ("--vendor", &m.vendor)] {
+            if let Some(v) = v {
+                check_single_line(field, v)?;
+            }
+        }
+        check_single_line("Section (--category)", &m.category)?;
+        let section = m.category.rsplit('/').next().unwrap_or("");
+        if !SECTIONS.contains(&section) {
+            return Err(TargetError::invalid(
+                "Section (--category)",
+                format!(
+                    "'{}' is not a Debian archive section (Policy §2.4); use one of: {}",
+                    m.category,
+                    SECTIONS.join(", ")
+                ),
+            ));
+        }
+        if !PRIORITIES.contains(&m.priority.as_str()) {
+            return Err(TargetError::invalid(
+                "Priority",
+                format!(
+                    "'{}' is not a Debian priority (Policy §2.5); use one of: {}",
+                    m.priority.escape_debug(),
+                    PRIORITIES.join(", ")
+                ),
+            ));
+        }
+        check_description(&m.description)?;
+        for (phase, script) in &pkg.scripts.user {
+            if !script.starts_with("#!") {
+                return Err(TargetError::invalid(
+                    phase.flag(),
+                    "the maintainer script does not start with '#!' (Policy §6.1: it must name its interpreter)",
+                ));
+            }
+        }
+        for e in &pkg.entries {
+            for (what, name) in [("owner", &e.user), ("group", &e.group)] {
+                if name.is_empty()
+                    || name.len() > 31
+                    || name.chars().any(|c| c.is_control() || c == ':')
+                {
+                    return Err(TargetError::invalid(
+                        format!("{} of {}", what, e.path),
+                        format!("'{}' is not a valid user or group name (1-31 characters, no ':' or control characters)", name.escape_debug()),
+                    ));
+                }
+            }
+            if e.config && !e.is_file() {
+                return Err(TargetError::invalid(
+                    "--config-files",
+                    format!("'{}' is not a regular file; conffiles must be regular files (Policy §10.7.2)", e.path),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn write(
+        &self,
+        pkg: &Package,
+        out: &mut dyn Write,
+        ctx: &WriteContext,
+    ) -> Result<(), TargetError> {
+        self.validate(pkg)?;
+        let full = prepare(pkg, ctx)?;
+
+        // data.tar: streamed through the compressor into an anonymous temp file, because the
+        // ar header needs its size and md5sums (which goes first) needs its digests.
+        let tmp = tempfile::tempfile()?;
+        let enc = self.compression.encoder(tmp)?;
+        let opts = TarOptions {
+            mtime: ctx.mtime,
+            root_entry: true,
+        };
+        let (enc, digests) = archive::write_tar(&full, enc, opts)?;
+        let mut data: File = enc.finish()?;
+        let data_len = data.stream_position()?;
+        data.seek(SeekFrom::Start(0))?;
+
+        let control = control_tar(&full, &digests, ctx.mtime)?;
+
+        let mut ar = ar::Builder::new(out);
+        let member = |name: &str, size: u64| {
+            let mut h = ar::Header::new(name.as_bytes().to_vec(), size);
+            h.set_mtime(ctx.mtime);
+            h.set_uid(0);
+            h.set_gid(0);
+            h.set_mode(0o100644);
+            h
+        };
+        ar.append(&member("debian-binary", 4), &b"2.0\n"[..])?;
+        ar.append(
+            &member("control.tar.gz", control.len() as u64),
+            &control[..],
+        )?;
+        let data_name = format!("data.tar{}", self.compression.algorithm.extension());
+        ar.append(&member(&data_name, data_len), &mut data)?;
+        Ok(())
+    }
+}
+
+/// Policy §5.6.2: `Full Name <email>`.
+fn check_maintainer(m: &str) -> Result<(), TargetError> {
+    let ok = m
+        .strip_suffix('>')
+        .and_then(|s| s.rsplit_once(" <"))
+        .is_some_and(|(name, mail)| {
+            !name.trim().is_empty()
+                && !name.contains(['<', '>'])
+                && mail.contains('@')
+                && !mail.contains(['<', '>', ' '])
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(TargetError::invalid(
+            "Maintainer (-m/--maintainer)",
+            format!("'{m}' must be 'Full Name <email@address>' (Policy §5.6.2)"),
+        ))
+    }
+}
+
+fn check_description(d: &str) -> Result<(), TargetError> {
+    let field = "Description (--description)";
+    if let Some(c) = d
+        .chars()
+        .find(|&c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(TargetError::invalid(
+            field,
+            format!("contains the control character {c:?}"),
+        ));
+    }
+    if d.lines().next().is_none_or(|l| l.trim().is_empty()) {
+        return Err(TargetError::invalid(
+            field,
+            "the first line (the synopsis) is empty (Policy §5.6.13)",
+        ));
+    }
+    Ok(())
+}
+
+/// Formats `Description` per Policy §5.6.13: the synopsis on the field line; every extended line
+/// prefixed by a space, blank lines as ` .`, and lines that do not start with a space word-wrapped
+/// at 79 columns. No line of the result can start a new field.
+pub fn format_description(d: &str) -> String {
+    let d = d.replace('\t', "        ");
+    let mut lines = d.lines();
+    let synopsis = lines.next().unwrap_or("").trim().to_string();
+    let rest: Vec<&str> = lines.collect();
+    // Drop leading and trailing blank lines of the extended text.
+    let start = rest.iter().position(|l| !l.trim().is_empty());
+    let end = rest.iter().rposition(|l| !l.trim().is_empty());
+    let mut out = synopsis;
+    if let (Some(s), Some(e)) = (start, end) {
+        for line in &rest[s..=e] {
+            let line = line.trim_end();
+            if line.is_empty() {
+                out.push_str("\n .");
+            } else if line.starts_with(' ') {
+                out.push_str("\n ");
+                out.push_str(line);
+            } else {
+                for wrapped in wrap(line, 78) {
+                    out.push_str("\n ");
+                    if wrapped == "." {
+                        out.push_str(" .");
+                    } else {
+                        out.push_str(&wrapped);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        if !cur.is_empty() && cur.len() + 1 + word.len() > width {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn relations_field(name: &str, list: &[Relation], out: &mut String) {
+    if !list.is_empty() {
+        let v: Vec<String> = list.iter().map(Relation::to_debian).collect();
+        out.push_str(&format!("{name}: {}\n", v.join(", ")));
+    }
+}
+
+/// Installed-Size in KiB, as dpkg-gencontrol computes it: every regular file's size rounded up
+/// to whole KiB, plus 1 KiB for every other object (Policy §5.6.20).
+pub fn installed_size(pkg: &Package) -> u64 {
+    pkg.entries
+        .iter()
+        .map(|e| match &e.kind {
+            EntryKind::File { size, .. } => size.div_ceil(1024),
+            _ => 1,
+        })
+        .sum()
+}
+
+/// The `control` file (deb-control(5)), fields in dpkg's order.
+pub fn control_file(pkg: &Package) -> String {
+    let m = &pkg.meta;
+    let mut c = String::new();
+    c.push_str(&format!("Package: {}\n", m.name));
+    c.push_str(&format!("Version: {}\n", pkg.full_version()));
+    c.push_str(&format!("Architecture: {}\n", m.architecture));
+    c.push_str(&format!("Maintainer: {}\n", m.maintainer));
+    c.push_str(&format!("Installed-Size: {}\n", installed_size(pkg)));
+    let r = &pkg.relations;
+    relations_field("Pre-Depends", &r.pre_depends, &mut c);
+    relations_field("Depends", &r.depends, &mut c);
+    relations_field("Conflicts", &r.conflicts, &mut c);
+    relations_field("Replaces", &r.replaces, &mut c);
+    relations_field("Provides", &r.provides, &mut c);
+    c.push_str(&format!("Section: {}\n", m.category));
+    c.push_str(&format!("Priority: {}\n", m.priority));
+    if let Some(u) = &m.url {
+        c.push_str(&format!("Homepage: {u}\n"));
+    }
+    c.push_str(&format!(
+        "Description: {}\n",
+        format_description(&m.description)
+    ));
+    c
+}
+
+/// Sonames shipped by the C library package (`libc6` on Linux architectures).
+const LIBC_SONAMES: &[&str] = &[
+    "libc.so.6",
+    "libm.so.6",
+    "libpthread.so.0",
+    "libdl.so.2",
+    "librt.so.1",
+    "libresolv.so.2",
+    "libutil.so.1",
+    "libanl.so.1",
+    "libBrokenLocale.so.1",
+    "libnsl.so.1",
+    "libmvec.so.1",
+    "ld-linux-x86-64.so.2",
+    "ld-linux-aarch64.so.1",
+    "ld-linux-armhf.so.3",
+    "ld-linux.so.2",
+    "ld64.so.2",
+    "ld64.so.1",
+    "ld-linux-riscv64-lp64d.so.1",
+];
+
+/// The C library's Debian package on `arch` (Policy §8.6.4's shlibs names).
+fn libc_package(arch: &str) -> &'static str {
+    match arch {
+        "alpha" | "ia64" => "libc6.1",
+        "hurd-i386" | "hurd-amd64" => "libc0.3",
+        _ => "libc6",
+    }
+}
+
+/// The dependencies the ELF facts prove: the C library with the version floor of the highest
+/// `GLIBC_x.y` symbol version needed (the floor dpkg-shlibdeps derives from libc6's symbols
+/// file). Other external sonames are returned for the caller to report.
+fn elf_relations(pkg: &Package) -> (Vec<Relation>, Vec<String>) {
+    let mut rels = Vec::new();
+    let external = pkg.elf.external_sonames();
+    if external.iter().any(|s| LIBC_SONAMES.contains(&s.as_str())) {
+        let floor = pkg
+            .elf
+            .glibc_floor()
+            .map(|v| v.iter().map(u32::to_string).collect::<Vec<_>>().join("."));
+        rels.push(Relation::simple(
+            libc_package(&pkg.meta.architecture),
+            floor.as_deref().map(|f| (crate::relation::Op::Ge, f)),
+        ));
+    }
+    let unmapped = external
+        .into_iter()
+        .filter(|s| !LIBC_SONAMES.contains(&s.as_str()))
+        .collect();
+    (rels, unmapped)
+}
+
+/// The package as the .deb holds it: the relations its ELF files prove, and the documentation
+/// files every .deb needs (at paths the user's payload does not already provide).
+fn prepare(pkg: &Package, ctx: &WriteContext) -> Result<Package, TargetError> {
+    let mtime = ctx.mtime;
+    let mut full = pkg.clone();
+    let (rels, unmapped) = elf_relations(pkg);
+    crate::relation::merge(&mut full.relations.depends, rels);
+    if !unmapped.is_empty() {
+        ctx.listener.warning(&format!(
+            "compiled files need these libraries, which pkgr does not map to Debian packages yet: {}; declare their packages with -d",
+            unmapped.join(", ")
+        ));
+    }
+    let name = &pkg.meta.name;
+    let doc = format!("/usr/share/doc/{name}");
+    let path = |p: String| {
+        PkgPath::parse(&p).map_err(|e| TargetError::invalid("Package (-n/--name)", e.to_string()))
+    };
+    let copyright = path(format!("{doc}/copyright"))?;
+    if pkg.entry(&copyright).is_none() {
+        full.entries.push(Entry::bytes(
+            copyright,
+            copyright_file(pkg).into_bytes(),
+            0o644,
+        ));
+    }
+    // Policy §12.7: native packages (no revision) ship changelog.gz, others changelog.Debian.gz.
+    let changelog_name = if pkg.meta.iteration.is_some() {
+        "changelog.Debian.gz"
+    } else {
+        "changelog.gz"
+    };
+    let changelog = path(format!("{doc}/{changelog_name}"))?;
+    if pkg.entry(&changelog).is_none() {
+        let gz = compress::compress_bytes(
+            Compression::new(Algorithm::Gzip, Some(9)).map_err(io::Error::other)?,
+            changelog_file(pkg, mtime).as_bytes(),
+        )?;
+        full.entries.push(Entry::bytes(changelog, gz, 0o644));
+    }
+    let overrides = path(format!("/usr/share/lintian/overrides/{name}"))?;
+    if let Some(text) = lintian_overrides(pkg) {
+        if pkg.entry(&overrides).is_none() {
+            full.entries
+                .push(Entry::bytes(overrides, text.into_bytes(), 0o644));
+        }
+    }
+    full.finalize()
+        .map_err(|e| TargetError::invalid("payload", e.to_string()))?;
+    Ok(full)
+}
+
+/// lintian overrides for what pkgr does on purpose, each with its reason: files under `/opt`
+/// (FHS §3.13 reserves it for add-on application packages), and unstripped ELF files inside a
+/// virtualenv, which pkgr never strips (stripping patchelf-repaired manylinux binaries corrupts
+/// them: dh-virtualenv #150, #273). `None` when neither applies.
+fn lintian_overrides(pkg: &Package) -> Option<String> {
+    let name = &pkg.meta.name;
+    let mut text = String::new();
+    let opt = PkgPath::parse("/opt").ok()?;
+    if pkg.entries.iter().any(|e| e.path.starts_with(&opt)) {
+        text.push_str(&format!(
+            "# {name} installs an application under /opt, the place the FHS (section 3.13) reserves\n\
+             # for add-on application software packages; the tag is meant for distribution packages.\n\
+             {name}: dir-or-file-in-opt\n"
+        ));
+    }
+    if let Some(venv) = &pkg.venv {
+        let unstripped: Vec<&PkgPath> = pkg
+            .elf
+            .files
+            .iter()
+            .filter(|f| f.unstripped && f.path.starts_with(&venv.prefix))
+            .map(|f| &f.path)
+            .collect();
+        if !unstripped.is_empty() {
+            text.push_str(
+                "# Compiled files of the virtualenv are shipped exactly as pip installed them: stripping\n\
+                 # patchelf-repaired manylinux binaries corrupts them (dh-virtualenv #150, #273).\n",
+            );
+            for p in unstripped {
+                text.push_str(&format!(
+                    "{name}: unstripped-binary-or-object [{}]\n",
+                    String::from_utf8_lossy(p.relative())
+                ));
+            }
+        }
+    }
+    (!text.is_empty()).then_some(text)
+}
+
+fn copyright_file(pkg: &Package) -> String {
+    let m = &pkg.meta;
+    let mut s = format!("{} {}\n\n", m.name, pkg.full_version());
+    if let Some(u) = &m.url {
+        s.push_str(&format!("Upstream: {u}\n"));
+    }
+    if let Some(v) = &m.vendor {
+        s.push_str(&format!("Vendor: {v}\n"));
+    }
+    s.push_str(&format!("Packaged by: {}\n", m.maintainer));
+    s.push_str(&format!(
+        "Copyright: the {} authors; see the upstream project for the full notice.\n",
+        m.name
+    ));
+    s.push_str(&format!(
+        "License: {}\n",
+        m.license
+            .as_deref()
+            .unwrap_or("unknown (no --license was given)")
+    ));
+    if let Some(t) = &m.license_text {
+        s.push('\n');
+        s.push_str(t.trim_end());
+        s.push('\n');
+    }
+    s
+}
+
+/// A one-entry Debian changelog (deb-changelog(5)) dated `mtime`.
+fn changelog_file(pkg: &Package, mtime: u64) -> String {
+    format!(
+        "{} ({}) unstable; urgency=medium\n\n  * Package built by pkgr.\n\n -- {}  {}\n",
+        pkg.meta.name,
+        pkg.full_version(),
+        pkg.meta.maintainer,
+        time::rfc2822(mtime)
+    )
+}
+
+/// dpkg's arguments for which pkgr's own fragments of a phase run (Policy §6.5).
+fn fragment_cases(phase: Phase) -> &'static str {
+    match phase {
+        Phase::BeforeInstall => "install|upgrade",
+        Phase::AfterInstall => "configure|abort-upgrade|abort-remove|abort-deconfigure",
+        Phase::BeforeRemove => "remove|upgrade|deconfigure|failed-upgrade",
+        Phase::AfterRemove => "remove|purge|abort-install|abort-upgrade",
+    }
+}
+
+fn script_name(phase: Phase) -> &'static str {
+    match phase {
+        Phase::BeforeInstall => "preinst",
+        Phase::AfterInstall => "postinst",
+        Phase::BeforeRemove => "prerm",
+        Phase::AfterRemove => "postrm",
+    }
+}
+
+/// Builds the maintainer script for `phase`, or `None` when there is nothing to run.
+///
+/// A user script alone is shipped verbatim. pkgr's fragments alone become a `/bin/sh` script.
+/// Both: pkgr's fragments run first on install phases and last on remove phases, and the user's
+/// script runs unchanged, with the same arguments, under the interpreter its `#!` line names.
+pub fn maintainer_script(pkg: &Package, phase: Phase) -> Option<String> {
+    let user = pkg.scripts.user.get(&phase);
+    let frags = pkg.scripts.generated.get(&phase).filter(|f| !f.is_empty());
+    let frags = match (user, frags) {
+        (None, None) => return None,
+        (Some(u), None) => return Some(u.clone()),
+        (_, Some(f)) => f,
+    };
+    let name = script_name(phase);
+    let mut s = format!(
+        "#!/bin/sh\n# {name} for {} written by pkgr\nset -e\n",
+        pkg.meta.name
+    );
+    let mut generated = format!("\ncase \"$1\" in\n    {})\n", fragment_cases(phase));
+    for f in frags {
+        for line in f.comment.lines() {
+            generated.push_str(&format!("        # {line}\n"));
+        }
+        for line in f.body.lines() {
+            if line.is_empty() {
+                generated.push('\n');
+            } else {
+                generated.push_str(&format!("        {line}\n"));
+            }
+        }
+    }
+    generated.push_str("        ;;\nesac\n");
+    let user_part = user.map(|u| embed_user_script(u, name));
+    let install_phase = matches!(phase, Phase::BeforeInstall | Phase::AfterInstall);
+    if install_phase {
+        s.push_str(&generated);
+    }
+    if let Some(u) = &user_part {
+        s.push_str(u);
+    }
+    if !install_phase {
+        s.push_str(&generated);
+    }
+    s.push_str("\nexit 0\n");
+    Some(s)
+}
+
+/// Shell that writes the user's script to a private temp file and runs it with the interpreter
+/// from its `#!` line (so a `noexec` /tmp does not matter), passing dpkg's arguments.
+fn embed_user_script(script: &str, name: &str) -> String {
+    let first = script.lines().next().unwrap_or("");
+    let interp_line = first.trim_start_matches("#!").trim();
+    let (interp, arg) = match interp_line.split_once(char::is_whitespace) {
+        Some((i, a)) => (i, Some(a.trim())),
+        None => (interp_line, None),
+    };
+    let mut delim = "PKGR_USER_SCRIPT_EOF".to_string();
+    while script.lines().any(|l| l == delim) {
+        delim.push('_');
+    }
+    let mut body = script.to_string();
+    if !body.ends_with('\n') {
+        body.push('\n');
+    }
+    let mut cmd = quote(interp);
+    if let Some(a) = arg.filter(|a| !a.is_empty()) {
+        cmd.push(' ');
+        cmd.push_str(&quote(a));
+    }
+    format!(
+        "\n# The package's own {name} script, run as given.\n\
+         pkgr_script=$(mktemp)\n\
+         cat > \"$pkgr_script\" <<'{delim}'\n{body}{delim}\n\
+         pkgr_rc=0\n\
+         {cmd} \"$pkgr_script\" \"$@\" || pkgr_rc=$?\n\
+         rm -f \"$pkgr_script\"\n\
+         [ \"$pkgr_rc\" -eq 0 ] || exit \"$pkgr_rc\"\n"
+    )
+}
+
+fn control_tar(pkg: &Package, digests: &[FileDigest], mtime: u64) -> Result<Vec<u8>, TargetError> {
+    let mut ctl = Package::default();
+    let add =
+        |ctl: &mut Package, name: &str, data: Vec<u8>, mode: u32| -> Result<(), TargetError> {
+            let p = PkgPath::parse(&format!("/{name}")).map_err(io::Error::other)?;
+            ctl.entries.push(Entry::bytes(p, data, mode));
+            Ok(())
+        };
+    add(&mut ctl, "control", control_file(pkg).into_bytes(), 0o644)?;
+    let conffiles: Vec<&Entry> = pkg.entries.iter().filter(|e| e.config).collect();
+    let mut md5sums = Vec::new();
+    for d in digests {
+        if conffiles
+            .iter()
+            .any(|c| c.path.relative() == d.path.as_slice())
+        {
+            continue;
+        }
+        md5sums.extend_from_slice(crate::output::hex(&d.md5).as_bytes());
+        md5sums.extend_from_slice(b"  ");
+        md5sums.extend_from_slice(&d.path);
+        md5sums.push(b'\n');
+    }
+    if !md5sums.is_empty() {
+        add(&mut ctl, "md5sums", md5sums, 0o644)?;
+    }
+    if !conffiles.is_empty() {
+        let mut c = Vec::new();
+        for e in &conffiles {
+            c.extend_from_slice(e.path.as_bytes());
+            c.push(b'\n');
+        }
+        add(&mut ctl, "conffiles", c, 0o644)?;
+    }
+    for phase in Phase::ALL {
+        if let Some(s) = maintainer_script(pkg, phase) {
+            add(&mut ctl, script_name(phase), s.into_bytes(), 0o755)?;
+        }
+    }
+    ctl.finalize()
+        .map_err(|e| TargetError::invalid("control.tar", e.to_string()))?;
+    let gz = Compression::new(Algorithm::Gzip, Some(9)).map_err(io::Error::other)?;
+    let enc = gz.encoder(Vec::new())?;
+    let opts = TarOptions {
+        mtime,
+        root_entry: true,
+    };
+    let (enc, _) = archive::write_tar(&ctl, enc, opts)?;
+    Ok(enc.finish()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Metadata;
+
+    fn pkg() -> Package {
+        Package {
+            meta: Metadata {
+                name: "hello".into(),
+                version: "1.0".into(),
+                iteration: Some("1".into()),
+                epoch: Some(2),
+                architecture: "amd64".into(),
+                maintainer: "A B <a@example.org>".into(),
+                description: "Say hello\nLonger text.".into(),
+                category: "misc".into(),
+                priority: "optional".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn description_cannot_inject_fields() {
+        let d = format_description("Synopsis\nDepends: evil\n\n  verbatim\n.\nend");
+        assert_eq!(d, "Synopsis\n Depends: evil\n .\n   verbatim\n  .\n end");
+        for line in d.lines().skip(1) {
+            assert!(line.starts_with(' '), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn long_description_lines_wrap() {
+        let long = "word ".repeat(40);
+        let d = format_description(&format!("S\n{long}"));
+        assert!(d.lines().all(|l| l.len() <= 80), "{d}");
+    }
+
+    #[test]
+    fn validation_names_field_value_and_rule() {
+        let d = Deb::new(Compression::new(Algorithm::Xz, None).unwrap());
+        d.validate(&pkg()).unwrap();
+        type Case = (Box<dyn Fn(&mut Package)>, &'static str);
+        let cases: Vec<Case> = vec![
+            (Box::new(|p| p.meta.name = "Hello".into()), "5.6.1"),
+            (Box::new(|p| p.meta.version = "x1".into()), "5.6.12"),
+            (
+                Box::new(|p| p.meta.architecture = "amd65".into()),
+                "Architecture",
+            ),
+            (Box::new(|p| p.meta.maintainer = "nobody".into()), "5.6.2"),
+            (
+                Box::new(|p| p.meta.maintainer = "A <a@b>\nDepends: x".into()),
+                "control character",
+            ),
+            (
+                Box::new(|p| p.meta.url = Some("http://x\nDepends: evil".into())),
+                "Homepage",
+            ),
+            (Box::new(|p| p.meta.category = "nope".into()), "2.4"),
+            (
+                Box::new(|p| p.meta.description = "\nrest".into()),
+                "synopsis",
+            ),
+            (
+                Box::new(|p| {
+                    p.scripts.user.insert(Phase::AfterInstall, "echo hi".into());
+                }),
+                "--after-install",
+            ),
+        ];
+        for (f, want) in cases {
+            let mut p = pkg();
+            f(&mut p);
+            let e = d.validate(&p).unwrap_err().to_string();
+            assert!(e.contains(want), "{e} lacks {want}");
+        }
+    }
+
+    #[test]
+    fn control_file_fields() {
+        let mut p = pkg();
+        p.relations.depends.push(Relation::simple(
+            "python3.11",
+            Some((crate::relation::Op::Ge, "3.11.2")),
+        ));
+        let c = control_file(&p);
+        assert!(
+            c.starts_with("Package: hello\nVersion: 2:1.0-1\nArchitecture: amd64\n"),
+            "{c}"
+        );
+        assert!(c.contains("Depends: python3.11 (>= 3.11.2)\n"));
+        assert!(c.ends_with("Description: Say hello\n Longer text.\n"));
+        let d = Deb::new(Compression::new(Algorithm::Xz, None).unwrap());
+        assert_eq!(d.file_name(&p), "hello_1.0-1_amd64.deb");
+    }
+
+    #[test]
+    fn scripts_combine_fragments_and_user_script() {
+        let mut p = pkg();
+        assert!(maintainer_script(&p, Phase::AfterInstall).is_none());
+        p.scripts.user.insert(
+            Phase::AfterInstall,
+            "#!/bin/bash -e\necho user \"$1\"".into(),
+        );
+        assert_eq!(
+            maintainer_script(&p, Phase::AfterInstall).unwrap(),
+            "#!/bin/bash -e\necho user \"$1\""
+        );
+        p.add_fragment(Phase::AfterInstall, "compile", "echo compile".into());
+        let s = maintainer_script(&p, Phase::AfterInstall).unwrap();
+        assert!(s.starts_with("#!/bin/sh\n"));
+        let compile = s.find("echo compile").unwrap();
+        let user = s.find("echo user").unwrap();
+        assert!(compile < user, "fragments run first after install:\n{s}");
+        assert!(
+            s.contains("'/bin/bash' '-e' \"$pkgr_script\" \"$@\""),
+            "{s}"
+        );
+        p.scripts
+            .user
+            .insert(Phase::BeforeRemove, "#!/bin/sh\necho user-prerm".into());
+        p.add_fragment(Phase::BeforeRemove, "clean", "echo clean".into());
+        let s = maintainer_script(&p, Phase::BeforeRemove).unwrap();
+        assert!(s.find("echo user-prerm").unwrap() < s.find("echo clean").unwrap());
+    }
+
+    #[test]
+    fn writes_a_readable_deb() {
+        let mut p = pkg();
+        p.entries.push(Entry::bytes(
+            PkgPath::parse("/etc/hello.conf").unwrap(),
+            b"x=1\n".to_vec(),
+            0o644,
+        ));
+        p.entries.last_mut().unwrap().config = true;
+        p.entries.push(Entry::bytes(
+            PkgPath::parse("/usr/bin/hello").unwrap(),
+            b"#!/bin/sh\n".to_vec(),
+            0o755,
+        ));
+        p.finalize().unwrap();
+        let d = Deb::new(Compression::new(Algorithm::Zstd, None).unwrap());
+        let listener = crate::listener::Collect::default();
+        let ctx = WriteContext {
+            mtime: 1_700_000_000,
+            listener: &listener,
+        };
+        let mut out = Vec::new();
+        d.write(&p, &mut out, &ctx).unwrap();
+        let head = String::from_utf8_lossy(&out[..72]).into_owned();
+        assert_eq!(
+            head,
+            "!<arch>\ndebian-binary   1700000000  0     0     100644  4         `\n2.0\n"
+        );
+        let mut a = ar::Archive::new(&out[..]);
+        let mut names = Vec::new();
+        while let Some(m) = a.next_entry() {
+            names.push(String::from_utf8(m.unwrap().header().identifier().to_vec()).unwrap());
+        }
+        assert_eq!(names, ["debian-binary", "control.tar.gz", "data.tar.zst"]);
+        let mut again = Vec::new();
+        d.write(&p, &mut again, &ctx).unwrap();
+        assert_eq!(out, again);
+    }
+}

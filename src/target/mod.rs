@@ -1,0 +1,125 @@
+//! Output formats. Each target is one file implementing [`Target`] plus one line in
+//! [`TargetKind`]'s registration ([`TargetKind::build`]). A target reads only the [`Package`]:
+//! it never knows which source produced it.
+
+use std::io::Write;
+
+use crate::compress::Compression;
+use crate::listener::Listener;
+use crate::model::Package;
+
+pub mod deb;
+
+/// A target failure.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    /// A field breaks the format's rules; the message names field, value and rule.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// The field (`Package`, `Version`, `--after-install`, ...).
+        field: String,
+        /// What is wrong and which rule says so.
+        message: String,
+    },
+    /// Writing the archive failed.
+    #[error(transparent)]
+    Archive(#[from] crate::archive::ArchiveError),
+    /// Writing the artifact failed.
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
+    /// An I/O error while assembling the container.
+    #[error("writing the package failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl TargetError {
+    /// An [`TargetError::Invalid`] for `field`.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        TargetError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// What every target needs besides the package.
+pub struct WriteContext<'a> {
+    /// Every timestamp in the artifact, seconds since the epoch (`SOURCE_DATE_EPOCH`).
+    pub mtime: u64,
+    /// Where warnings go.
+    pub listener: &'a dyn Listener,
+}
+
+/// One output format.
+pub trait Target {
+    /// The format's name as `-t` takes it (`deb`).
+    fn name(&self) -> &'static str;
+
+    /// The file extension without a dot (`deb`).
+    fn extension(&self) -> &'static str;
+
+    /// The conventional file name (`NAME_VERSION-REV_ARCH.deb`).
+    fn file_name(&self, pkg: &Package) -> String;
+
+    /// The architecture as the format names it (`amd64` for deb, `x86_64` for rpm).
+    fn architecture(&self, pkg: &Package) -> String;
+
+    /// Checks every field against the format's rules before anything is written.
+    ///
+    /// # Errors
+    /// [`TargetError::Invalid`] naming the field, the value and the rule.
+    fn validate(&self, pkg: &Package) -> Result<(), TargetError>;
+
+    /// Writes the package to `out`, streaming file contents.
+    ///
+    /// # Errors
+    /// [`TargetError`] on invalid input or I/O failure.
+    fn write(
+        &self,
+        pkg: &Package,
+        out: &mut dyn Write,
+        ctx: &WriteContext,
+    ) -> Result<(), TargetError>;
+}
+
+/// The targets `-t` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TargetKind {
+    /// A Debian binary package (deb(5)).
+    Deb,
+}
+
+/// Per-target options from the command line.
+#[derive(Debug, Clone)]
+pub struct TargetOptions {
+    /// Compression of the deb's `data.tar`.
+    pub deb_compression: Compression,
+}
+
+impl TargetKind {
+    /// Creates the writer for this kind.
+    pub fn build(self, opts: &TargetOptions) -> Box<dyn Target> {
+        match self {
+            TargetKind::Deb => Box::new(deb::Deb::new(opts.deb_compression)),
+        }
+    }
+}
+
+/// Rejects control characters (newline included) in a one-line field: a newline in a control
+/// file or spec would start a new field.
+///
+/// # Errors
+/// [`TargetError::Invalid`] naming the field.
+pub fn check_single_line(field: &str, value: &str) -> Result<(), TargetError> {
+    if let Some(c) = value.chars().find(|c| c.is_control()) {
+        return Err(TargetError::invalid(
+            field,
+            format!(
+                "'{}' contains the control character {:?}; one-line fields must not contain newlines or control characters",
+                value.escape_debug(),
+                c
+            ),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! ELF facts about the payload, read in pure Rust (goblin), never by running anything.
+//!
+//! For every ELF file: its SONAME, `DT_NEEDED` entries, RPATH/RUNPATH, the `GLIBC_x.y` symbol
+//! versions it needs from `libc.so.6`, and whether it still has a symbol table. A NEEDED library
+//! is *internal* when the payload provides it: a SONAME or file name of another ELF in the
+//! package, or a file found through the ELF's `$ORIGIN`-expanded RPATH/RUNPATH (manylinux wheels'
+//! `*.libs/` directories). Targets turn the external ones into dependencies in their own terms.
+
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::Read;
+
+use goblin::elf::Elf;
+
+use crate::model::{Content, ElfFacts, ElfFile, EntryKind, Package, PkgPath};
+
+/// A failure reading a payload file.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read '{path}' to inspect it as ELF: {source}")]
+pub struct ElfError {
+    /// The file.
+    pub path: String,
+    /// The error.
+    pub source: std::io::Error,
+}
+
+struct Raw {
+    path: PkgPath,
+    soname: Option<String>,
+    needed: Vec<String>,
+    search: Vec<String>,
+    glibc: Option<Vec<u32>>,
+    unstripped: bool,
+    is_64: bool,
+}
+
+/// Scans every regular file of `pkg` and returns the ELF facts. Files that start with the ELF
+/// magic but do not parse are skipped (they are data to the loader too).
+///
+/// # Errors
+/// [`ElfError`] if a payload file cannot be read.
+pub fn scan(pkg: &Package) -> Result<ElfFacts, ElfError> {
+    let mut raws = Vec::new();
+    for e in &pkg.entries {
+        let EntryKind::File { content, .. } = &e.kind else {
+            continue;
+        };
+        let data = match content {
+            Content::Bytes(b) => {
+                if !b.starts_with(b"\x7fELF") {
+                    continue;
+                }
+                b.clone()
+            }
+            Content::Path(p) => {
+                let err = |source| ElfError {
+                    path: p.display().to_string(),
+                    source,
+                };
+                let mut f = File::open(p).map_err(err)?;
+                let mut magic = [0u8; 4];
+                if f.read_exact(&mut magic).is_err() || &magic != b"\x7fELF" {
+                    continue;
+                }
+                std::fs::read(p).map_err(err)?
+            }
+        };
+        let Ok(elf) = Elf::parse(&data) else { continue };
+        let mut glibc: Option<Vec<u32>> = None;
+        if let Some(vr) = &elf.verneed {
+            for need in vr.iter() {
+                if elf.dynstrtab.get_at(need.vn_file) != Some("libc.so.6") {
+                    continue;
+                }
+                for aux in need.iter() {
+                    let Some(name) = elf.dynstrtab.get_at(aux.vna_name) else {
+                        continue;
+                    };
+                    let Some(v) = name.strip_prefix("GLIBC_") else {
+                        continue;
+                    };
+                    let nums: Option<Vec<u32>> = v.split('.').map(|n| n.parse().ok()).collect();
+                    if let Some(n) = nums {
+                        if glibc.as_ref().is_none_or(|g| n > *g) {
+                            glibc = Some(n);
+                        }
+                    }
+                }
+            }
+        }
+        let unstripped = elf
+            .section_headers
+            .iter()
+            .any(|s| elf.shdr_strtab.get_at(s.sh_name) == Some(".symtab"));
+        raws.push(Raw {
+            path: e.path.clone(),
+            soname: elf.soname.map(str::to_string),
+            needed: elf.libraries.iter().map(|s| s.to_string()).collect(),
+            search: elf
+                .runpaths
+                .iter()
+                .chain(elf.rpaths.iter())
+                .flat_map(|r| r.split(':'))
+                .map(str::to_string)
+                .collect(),
+            glibc,
+            unstripped,
+            is_64: elf.is_64,
+        });
+    }
+    let provided: BTreeSet<Vec<u8>> = raws
+        .iter()
+        .flat_map(|r| {
+            let mut v = vec![r.path.file_name().to_vec()];
+            if let Some(s) = &r.soname {
+                v.push(s.as_bytes().to_vec());
+            }
+            v
+        })
+        .collect();
+    let files = raws
+        .into_iter()
+        .map(|r| {
+            let external = r
+                .needed
+                .iter()
+                .filter(|n| !provided.contains(n.as_bytes()) && !found_in_search(pkg, &r, n))
+                .cloned()
+                .collect();
+            ElfFile {
+                path: r.path,
+                soname: r.soname,
+                external,
+                glibc: r.glibc,
+                unstripped: r.unstripped,
+                is_64: r.is_64,
+            }
+        })
+        .collect();
+    Ok(ElfFacts { files })
+}
+
+/// Is `needed` a file in one of the ELF's `$ORIGIN`-relative (or absolute) search directories?
+fn found_in_search(pkg: &Package, r: &Raw, needed: &str) -> bool {
+    let Some(origin) = r.path.parent() else {
+        return false;
+    };
+    r.search.iter().any(|dir| {
+        let expanded = dir
+            .replace("${ORIGIN}", &origin.display())
+            .replace("$ORIGIN", &origin.display());
+        let Ok(base) = PkgPath::parse(&normalize(&expanded)) else {
+            return false;
+        };
+        base.join(needed.as_bytes())
+            .is_ok_and(|p| pkg.entry(&p).is_some())
+    })
+}
+
+/// Collapses `..` lexically (`/a/b/../c` → `/a/c`).
+fn normalize(p: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for c in p.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            c => parts.push(c),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Entry;
+
+    #[test]
+    fn reads_a_real_elf() {
+        // The test binary itself is an ELF linked against libc.
+        let exe = std::env::current_exe().unwrap();
+        let size = std::fs::metadata(&exe).unwrap().len();
+        let mut pkg = Package::default();
+        let p = PkgPath::parse("/opt/x/bin/tool").unwrap();
+        pkg.entries
+            .push(Entry::file(p.clone(), Content::Path(exe), size, 0o755));
+        pkg.entries.push(Entry::bytes(
+            PkgPath::parse("/opt/x/README").unwrap(),
+            b"text".to_vec(),
+            0o644,
+        ));
+        let facts = scan(&pkg).unwrap();
+        assert_eq!(facts.files.len(), 1);
+        assert!(facts.external_sonames().contains("libc.so.6"));
+        let floor = facts.glibc_floor().unwrap();
+        assert!(floor >= vec![2, 2], "{floor:?}");
+        assert!(facts.files[0].is_64 == cfg!(target_pointer_width = "64"));
+    }
+
+    #[test]
+    fn normalizes_origin_paths() {
+        assert_eq!(normalize("/a/b/../c.libs"), "/a/c.libs");
+        assert_eq!(normalize("/a/./b/"), "/a/b");
+    }
+}

@@ -1,0 +1,255 @@
+//! Package-name and version rules, with the standard each comes from.
+//!
+//! - Package names: Debian Policy §5.6.1 (`[a-z0-9][a-z0-9+.-]+`, at least two characters).
+//! - Versions: Debian Policy §5.6.12 (`[epoch:]upstream[-revision]`; upstream starts with a digit
+//!   and uses `A-Za-z0-9.+~` plus `-` only when a revision follows; revision uses `A-Za-z0-9.+~`).
+//! - [`from_pep440`] maps a Python (PEP 440) version onto a Debian one that sorts the same way.
+
+/// A broken naming or versioning rule; the message names the value and the rule.
+#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone)]
+pub enum VersionError {
+    /// Package name breaks Policy §5.6.1.
+    #[error("'{0}' is not a valid package name: {1} (Debian Policy §5.6.1: lowercase letters, digits, '+', '-', '.', at least 2 characters, starting with a letter or digit)")]
+    Name(String, &'static str),
+    /// Version breaks Policy §5.6.12.
+    #[error("'{0}' is not a valid version: {1} (Debian Policy §5.6.12)")]
+    Version(String, String),
+}
+
+/// Checks a package name against Debian Policy §5.6.1.
+///
+/// # Errors
+/// [`VersionError::Name`] with the reason.
+pub fn check_package_name(name: &str) -> Result<(), VersionError> {
+    let err = |why| Err(VersionError::Name(name.escape_debug().to_string(), why));
+    if name.len() < 2 {
+        return err("it must be at least 2 characters long");
+    }
+    let first = name.as_bytes()[0];
+    if !(first.is_ascii_lowercase() || first.is_ascii_digit()) {
+        return err("it must start with a lowercase letter or a digit");
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'))
+    {
+        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            return err("it contains uppercase letters");
+        }
+        if name.contains('_') {
+            return err("it contains '_' (use '-')");
+        }
+        return err("it contains a character other than a-z, 0-9, '+', '-', '.'");
+    }
+    Ok(())
+}
+
+fn verr(v: &str, why: impl Into<String>) -> VersionError {
+    VersionError::Version(v.escape_debug().to_string(), why.into())
+}
+
+/// Checks the upstream part of a version (no epoch). `has_revision` allows `-` in it.
+///
+/// # Errors
+/// [`VersionError::Version`] with the reason.
+pub fn check_upstream(v: &str, has_revision: bool) -> Result<(), VersionError> {
+    if v.is_empty() {
+        return Err(verr(v, "the version is empty"));
+    }
+    if !v.as_bytes()[0].is_ascii_digit() {
+        return Err(verr(v, "the upstream version must start with a digit"));
+    }
+    for c in v.chars() {
+        let ok =
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '~') || (has_revision && c == '-');
+        if !ok {
+            let why = match c {
+                '-' => "'-' is only allowed when a revision follows; give the revision with --iteration".to_string(),
+                ':' => "':' is only allowed after an epoch; give the epoch with --epoch".to_string(),
+                c if c.is_control() => "it contains a control character (newline, tab, ...)".to_string(),
+                c => format!("it contains '{c}'; only A-Z a-z 0-9 . + ~ are allowed"),
+            };
+            return Err(verr(v, why));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a Debian revision (fpm `--iteration`).
+///
+/// # Errors
+/// [`VersionError::Version`] with the reason.
+pub fn check_revision(r: &str) -> Result<(), VersionError> {
+    if r.is_empty() {
+        return Err(verr(r, "the revision (--iteration) is empty"));
+    }
+    if let Some(c) = r
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '~')))
+    {
+        let why = if c.is_control() {
+            "the revision (--iteration) contains a control character".to_string()
+        } else {
+            format!("the revision (--iteration) contains '{c}'; only A-Z a-z 0-9 . + ~ are allowed")
+        };
+        return Err(verr(r, why));
+    }
+    Ok(())
+}
+
+/// Checks a whole Debian version string `[epoch:]upstream[-revision]`, as found in relations.
+///
+/// # Errors
+/// [`VersionError::Version`] with the reason.
+pub fn check_full_debian(v: &str) -> Result<(), VersionError> {
+    let rest = match v.split_once(':') {
+        Some((epoch, rest)) => {
+            if epoch.is_empty() || !epoch.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(verr(v, "the epoch before ':' must be a number"));
+            }
+            rest
+        }
+        None => v,
+    };
+    match rest.rsplit_once('-') {
+        Some((up, rev)) => {
+            check_upstream(up, true)?;
+            check_revision(rev)
+        }
+        None => check_upstream(rest, false),
+    }
+}
+
+/// Maps a PEP 440 version to a Debian upstream version (and epoch) that sorts the same way:
+/// pre-releases and dev releases get `~` (`1.0rc1` → `1.0~rc1`, `1.0.dev3` → `1.0~dev3`),
+/// post-releases `+` (`1.0.post2` → `1.0+post2`), a local part `+` (`1.0+abc` stays), and a
+/// PEP 440 epoch `2!1.0` becomes the Debian epoch 2. Anything else is returned unchanged, for
+/// [`check_upstream`] to judge.
+pub fn from_pep440(v: &str) -> (Option<u32>, String) {
+    let v = v.trim();
+    let (epoch, rest) = match v.split_once('!') {
+        Some((e, r)) => match e.parse::<u32>() {
+            Ok(n) => (Some(n), r),
+            Err(_) => (None, v),
+        },
+        None => (None, v),
+    };
+    let (public, local) = match rest.split_once('+') {
+        Some((p, l)) => (p, Some(l)),
+        None => (rest, None),
+    };
+    let lower = public.to_ascii_lowercase();
+    let mut out = String::new();
+    let bytes = lower.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let tail = &lower[i..];
+        let marker = [
+            "alpha", "beta", "preview", "pre", "rc", "dev", "post", "a", "b", "c",
+        ]
+        .into_iter()
+        .find(|m| tail.starts_with(m));
+        let after_digit =
+            i > 0 && (bytes[i - 1].is_ascii_digit() || matches!(bytes[i - 1], b'.' | b'-' | b'_'));
+        match marker {
+            Some(m) if after_digit => {
+                // Drop a separator PEP 440 allows before the marker ("1.0.rc1", "1.0-rc1").
+                if matches!(out.as_bytes().last(), Some(b'.' | b'-' | b'_')) {
+                    out.pop();
+                }
+                let canonical = match m {
+                    "alpha" => "a",
+                    "beta" => "b",
+                    "c" | "pre" | "preview" => "rc",
+                    other => other,
+                };
+                out.push(if m == "post" { '+' } else { '~' });
+                out.push_str(canonical);
+                i += m.len();
+                // A separator between marker and number is also allowed ("rc.1", "rc-1").
+                if i < bytes.len() && matches!(bytes[i], b'.' | b'-' | b'_') {
+                    i += 1;
+                }
+            }
+            _ => {
+                out.push(bytes[i] as char);
+                i += 1;
+            }
+        }
+    }
+    if let Some(l) = local {
+        out.push('+');
+        out.push_str(&l.replace(['-', '_'], "."));
+    }
+    (epoch, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_names() {
+        for ok in ["ab", "python3.11", "g++", "lib-foo0", "0ad"] {
+            check_package_name(ok).unwrap();
+        }
+        for (bad, why) in [
+            ("a", "at least 2"),
+            ("Foo", "start with"),
+            ("foO", "uppercase"),
+            ("foo_bar", "'_'"),
+            ("-foo", "start with"),
+            ("foo bar", "other than"),
+            ("foo\nbar", "other than"),
+        ] {
+            let e = check_package_name(bad).unwrap_err().to_string();
+            assert!(e.contains(why), "{bad}: {e}");
+            assert!(e.contains("5.6.1"), "{e}");
+        }
+    }
+
+    #[test]
+    fn versions() {
+        check_upstream("1.0~rc1+dfsg", false).unwrap();
+        check_upstream("1.0-beta", true).unwrap();
+        for (bad, why) in [
+            ("", "empty"),
+            ("v1", "start with a digit"),
+            ("1.0-2", "--iteration"),
+            ("1:2", "--epoch"),
+            ("1.0\nDepends: x", "control character"),
+            ("1_0", "'_'"),
+        ] {
+            let e = check_upstream(bad, false).unwrap_err().to_string();
+            assert!(e.contains(why), "{bad:?}: {e}");
+        }
+        check_revision("1").unwrap();
+        assert!(check_revision("1-2").is_err());
+        check_full_debian("1:2.0-3").unwrap();
+        check_full_debian("2.0").unwrap();
+        assert!(check_full_debian("x:2.0").is_err());
+    }
+
+    #[test]
+    fn pep440_sorts_like_debian() {
+        for (py, deb) in [
+            ("1.0", "1.0"),
+            ("1.0rc1", "1.0~rc1"),
+            ("1.0.rc1", "1.0~rc1"),
+            ("1.0-rc.1", "1.0~rc1"),
+            ("1.0a2", "1.0~a2"),
+            ("1.0alpha2", "1.0~a2"),
+            ("1.0b1", "1.0~b1"),
+            ("1.0c1", "1.0~rc1"),
+            ("1.0.dev3", "1.0~dev3"),
+            ("1.0rc1.dev3", "1.0~rc1~dev3"),
+            ("1.0.post2", "1.0+post2"),
+            ("1.0+ubuntu-1", "1.0+ubuntu.1"),
+            ("2.0.0", "2.0.0"),
+        ] {
+            assert_eq!(from_pep440(py), (None, deb.to_string()), "{py}");
+            check_upstream(deb, false).unwrap();
+        }
+        assert_eq!(from_pep440("2!1.0"), (Some(2), "1.0".to_string()));
+    }
+}
