@@ -20,6 +20,7 @@ use crate::{BuildRequest, Error};
 #[command(
     name = "pkgr",
     disable_version_flag = true,
+    args_override_self = true,
     after_help = "Exit status: 0 success, 1 build failure (pip, I/O, disk full), 2 invalid input.\nEnvironment: SOURCE_DATE_EPOCH sets every timestamp in the package (default 2024-01-01)."
 )]
 pub struct Cli {

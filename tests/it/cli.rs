@@ -1,0 +1,210 @@
+//! The command line: flags, exit codes and error messages for bad input (nothing is written).
+
+use crate::common::*;
+
+fn fails(args: &[&str], code: i32, needles: &[&str]) {
+    let d = tempfile::tempdir().unwrap();
+    let out = pkgr().args(args).current_dir(d.path()).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+    for n in needles {
+        assert!(err.contains(n), "{args:?}: '{n}' not in: {err}");
+    }
+    let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().collect();
+    assert!(left.is_empty(), "{args:?} wrote {left:?}");
+}
+
+fn dir_with(extra: &[&str]) -> Vec<String> {
+    let mut a: Vec<String> = dir_args();
+    let paths = a.split_off(a.len() - 2);
+    a.extend(extra.iter().map(|s| s.to_string()));
+    a.extend(paths);
+    a
+}
+
+#[test]
+fn version_and_help() {
+    let out = run_ok(pkgr().arg("--version"));
+    assert_eq!(
+        stdout(&out),
+        format!("pkgr {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let help = stdout(&run_ok(pkgr().arg("--help")));
+    for flag in [
+        "--name",
+        "--version",
+        "--iteration",
+        "--epoch",
+        "--architecture",
+        "--maintainer",
+        "--vendor",
+        "--url",
+        "--license",
+        "--description",
+        "--category",
+        "--depends",
+        "--provides",
+        "--conflicts",
+        "--replaces",
+        "--config-files",
+        "--directories",
+        "--before-install",
+        "--after-install",
+        "--before-remove",
+        "--after-remove",
+        "--chdir",
+        "--prefix",
+        "--exclude",
+        "--package",
+        "--force",
+        "--deb-compression",
+        "--deb-compression-level",
+        "--python",
+        "--requirements",
+        "--index-url",
+        "--extra-index-url",
+        "--find-links",
+        "--pip-arg",
+        "--no-install-app",
+        "--venv-prefix",
+    ] {
+        assert!(help.contains(flag), "--help does not explain {flag}");
+    }
+}
+
+#[test]
+fn bad_input_is_refused_with_field_value_and_rule() {
+    let cases: Vec<(Vec<&str>, &[&str])> = vec![
+        (vec!["-n", "Hello"], &["Package", "'Hello'", "5.6.1"]),
+        (vec!["-n", "foo_bar"], &["'_'"]),
+        (vec!["-n", "x"], &["at least 2"]),
+        (
+            vec!["-v", "v1.0"],
+            &["'v1.0'", "start with a digit", "5.6.12"],
+        ),
+        (vec!["--iteration", "1-2"], &["--iteration"]),
+        (vec!["-a", "amd65"], &["Architecture", "amd65"]),
+        (vec!["-m", "nobody"], &["Maintainer", "5.6.2"]),
+        (
+            vec!["-m", "A <a@b.org>\nDepends: evil"],
+            &["Maintainer", "control character"],
+        ),
+        (
+            vec!["--url", "https://x\nDepends: evil"],
+            &["Homepage", "control character"],
+        ),
+        (vec!["-d", "foo (< 1)"], &["-d/--depends", "<<"]),
+        (vec!["-d", "foo\nPre-Depends: evil"], &["-d/--depends"]),
+        (vec!["--category", "nope"], &["Section", "2.4"]),
+        (
+            vec!["--config-files", "/etc/nothere.conf"],
+            &["--config-files", "not in the package"],
+        ),
+        (
+            vec!["--deb-compression-level", "12"],
+            &["--deb-compression-level", "0..=9"],
+        ),
+    ];
+    for (extra, needles) in cases {
+        let args = dir_with(&extra);
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        fails(&refs, 2, needles);
+    }
+}
+
+#[test]
+fn scripts_must_name_their_interpreter() {
+    let d = tempfile::tempdir().unwrap();
+    let s = d.path().join("postinst");
+    std::fs::write(&s, "echo no shebang\n").unwrap();
+    let args = dir_with(&["--before-remove", s.to_str().unwrap()]);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    fails(&refs, 2, &["--before-remove", "#!"]);
+}
+
+#[test]
+fn missing_paths_and_escapes() {
+    fails(
+        &["-s", "dir", "-t", "deb", "-n", "ab", "/nonexistent/x=/x"],
+        2,
+        &["/nonexistent/x", "does not exist"],
+    );
+    fails(
+        &[
+            "-s",
+            "dir",
+            "-t",
+            "deb",
+            "-n",
+            "ab",
+            "-C",
+            "/tmp",
+            "../etc=/etc",
+        ],
+        2,
+        &["climbs out"],
+    );
+    fails(
+        &["-s", "dir", "-t", "deb", "-n", "ab", "/etc/hostname=etc/x"],
+        2,
+        &["absolute"],
+    );
+    fails(
+        &["-s", "virtualenv", "-t", "deb", "/nonexistent"],
+        2,
+        &["does not exist"],
+    );
+    fails(
+        &["-s", "virtualenv", "-t", "deb", "/etc"],
+        2,
+        &["neither a Python application nor a virtualenv"],
+    );
+    fails(&["-s", "dir", "-t", "deb"], 2, &["missing PATH"]);
+}
+
+#[test]
+fn existing_output_is_kept_without_force() {
+    let d = tempfile::tempdir().unwrap();
+    let dest = d.path().join("p.deb");
+    std::fs::write(&dest, "precious").unwrap();
+    let mut cmd = pkgr();
+    cmd.args(dir_args()).arg("-p").arg(&dest);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-f/--force"));
+    assert_eq!(std::fs::read_to_string(&dest).unwrap(), "precious");
+    let mut cmd = pkgr();
+    cmd.args(dir_args()).arg("-f").arg("-p").arg(&dest);
+    run_ok(&mut cmd);
+    assert!(std::fs::read(&dest).unwrap().starts_with(b"!<arch>\n"));
+    let names: Vec<_> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "no temp files left: {names:?}");
+}
+
+#[test]
+fn output_templates_and_directories() {
+    let d = tempfile::tempdir().unwrap();
+    let mut cmd = pkgr();
+    cmd.args(dir_args()).arg("-p").arg(format!(
+        "{}/NAME-VERSION-ITERATION.ARCH.EXTENSION",
+        d.path().display()
+    ));
+    run_ok(&mut cmd);
+    assert!(d.path().join("hello-dir-1.0-1.amd64.deb").is_file());
+    let mut cmd = pkgr();
+    cmd.args(dir_args())
+        .arg("-p")
+        .arg(format!("{}/", d.path().display()));
+    run_ok(&mut cmd);
+    assert!(d.path().join("hello-dir_1.0-1_amd64.deb").is_file());
+    let mut cmd = pkgr();
+    cmd.args(dir_args())
+        .arg("-p")
+        .arg(d.path().join("missing/x.deb"));
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+}

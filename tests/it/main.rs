@@ -1,0 +1,7 @@
+//! pkgr's one integration-test binary: it runs the real `pkgr` and judges its packages with the
+//! real tools (dpkg-deb, md5sum, lintian, dpkg -i).
+
+mod cli;
+mod common;
+mod deb;
+mod venv;
