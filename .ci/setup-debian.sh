@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what pkgr's tests and examples need on Debian 12: the validators the tests call
+# (dpkg-dev, lintian, md5sum), Debian's Python with venv (the default --python), and a C
+# toolchain for crates that build C (liblzma, zstd). Idempotent; uses sudo when not root.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+    build-essential ca-certificates coreutils dpkg-dev lintian \
+    python3 python3-venv python3-dev >/dev/null
+for tool in dpkg-deb dpkg-shlibdeps lintian md5sum /usr/bin/python3 cc cargo; do
+    command -v "$tool" >/dev/null || { echo "setup: $tool is still missing" >&2; exit 1; }
+done
+/usr/bin/python3 -c 'import venv, ensurepip' || { echo "setup: python3-venv is broken" >&2; exit 1; }
+echo "setup: ok ($(dpkg-deb --version | head -1); lintian $(lintian --version | awk '{print $2}'))"
