@@ -208,3 +208,21 @@ fn output_templates_and_directories() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
 }
+
+#[test]
+fn a_missing_interpreter_is_a_usage_error() {
+    let app = repo().join("fixtures/hello-app");
+    fails(
+        &[
+            "-s",
+            "virtualenv",
+            "-t",
+            "deb",
+            "--python",
+            "/nonexistent/python3",
+            app.to_str().unwrap(),
+        ],
+        2,
+        &["--python", "/nonexistent/python3", "not found"],
+    );
+}

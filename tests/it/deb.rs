@@ -207,3 +207,36 @@ fn dir_package_installs_runs_and_purges() {
         "postrm purge ran"
     );
 }
+
+#[test]
+fn every_compression_is_readable_by_dpkg_deb() {
+    if !have("dpkg-deb") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    for (flag, member) in [
+        ("gz", "data.tar.gz"),
+        ("xz", "data.tar.xz"),
+        ("zst", "data.tar.zst"),
+        ("none", "data.tar"),
+    ] {
+        let out = d.path().join(format!("{flag}.deb"));
+        let mut cmd = pkgr();
+        cmd.args(dir_args())
+            .args(["--deb-compression", flag, "-p"])
+            .arg(&out);
+        run_ok(&mut cmd);
+        let ar = sh(&format!("ar t {}", out.display()));
+        assert_eq!(ar, format!("debian-binary\ncontrol.tar.gz\n{member}\n"));
+        let rows = contents(&out);
+        assert!(
+            rows.iter().any(|r| r.2 == "./usr/bin/hello-dir"),
+            "{flag}: {rows:?}"
+        );
+        let root = extract(&out, &d.path().join(flag));
+        assert_eq!(
+            std::fs::read(root.join("usr/bin/hello-dir")).unwrap(),
+            std::fs::read(repo().join("fixtures/dir-app/bin/hello-dir")).unwrap()
+        );
+    }
+}

@@ -216,6 +216,7 @@ pub fn contents(deb: &Path) -> Vec<(String, String, String, Option<String>)> {
 /// Extracts the data part with `dpkg-deb -x` into a new dir under `into`.
 pub fn extract(deb: &Path, into: &Path) -> PathBuf {
     let d = into.join("x");
+    std::fs::create_dir_all(into).unwrap();
     run_ok(Command::new("dpkg-deb").arg("-x").arg(deb).arg(&d));
     d
 }
