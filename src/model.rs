@@ -401,7 +401,7 @@ pub struct ElfFile {
     pub soname: Option<String>,
     /// `DT_NEEDED` entries not provided by the payload.
     pub external: Vec<String>,
-    /// Highest `GLIBC_x.y[.z]` version needed from `libc.so.6`, as numbers.
+    /// Highest `GLIBC_x.y[.z]` symbol version needed from glibc's libraries (libc, libm, ...).
     pub glibc: Option<Vec<u32>>,
     /// Does it still carry a `.symtab` (lintian: unstripped)?
     pub unstripped: bool,

@@ -121,12 +121,17 @@ pub fn check_full_debian(v: &str) -> Result<(), VersionError> {
 }
 
 /// Maps a PEP 440 version to a Debian upstream version (and epoch) that sorts the same way:
-/// pre-releases and dev releases get `~` (`1.0rc1` → `1.0~rc1`, `1.0.dev3` → `1.0~dev3`),
+/// pre-releases get `~` (`1.0rc1` → `1.0~rc1`), dev releases `~~`, since they sort before
+/// pre-releases (`1.0.dev3` → `1.0~~dev3` < `1.0~a1`),
 /// post-releases `+` (`1.0.post2` → `1.0+post2`), a local part `+` (`1.0+abc` stays), and a
 /// PEP 440 epoch `2!1.0` becomes the Debian epoch 2. Anything else is returned unchanged, for
 /// [`check_upstream`] to judge.
 pub fn from_pep440(v: &str) -> (Option<u32>, String) {
     let v = v.trim();
+    if !v.is_ascii() {
+        // Not a PEP 440 version; check_upstream rejects it with the rule.
+        return (None, v.to_string());
+    }
     let (epoch, rest) = match v.split_once('!') {
         Some((e, r)) => match e.parse::<u32>() {
             Ok(n) => (Some(n), r),
@@ -163,7 +168,11 @@ pub fn from_pep440(v: &str) -> (Option<u32>, String) {
                     "c" | "pre" | "preview" => "rc",
                     other => other,
                 };
-                out.push(if m == "post" { '+' } else { '~' });
+                out.push_str(match m {
+                    "post" => "+",
+                    "dev" => "~~",
+                    _ => "~",
+                });
                 out.push_str(canonical);
                 i += m.len();
                 // A separator between marker and number is also allowed ("rc.1", "rc-1").
@@ -241,8 +250,9 @@ mod tests {
             ("1.0alpha2", "1.0~a2"),
             ("1.0b1", "1.0~b1"),
             ("1.0c1", "1.0~rc1"),
-            ("1.0.dev3", "1.0~dev3"),
-            ("1.0rc1.dev3", "1.0~rc1~dev3"),
+            ("1.0.dev3", "1.0~~dev3"),
+            ("1.0rc1.dev3", "1.0~rc1~~dev3"),
+            ("1.0.post1.dev2", "1.0+post1~~dev2"),
             ("1.0.post2", "1.0+post2"),
             ("1.0+ubuntu-1", "1.0+ubuntu.1"),
             ("2.0.0", "2.0.0"),
@@ -251,5 +261,11 @@ mod tests {
             check_upstream(deb, false).unwrap();
         }
         assert_eq!(from_pep440("2!1.0"), (Some(2), "1.0".to_string()));
+        assert_eq!(
+            from_pep440("1.0é").1,
+            "1.0é",
+            "non-ASCII is left for the validator"
+        );
+        assert!(check_upstream(&from_pep440("1.0é").1, false).is_err());
     }
 }

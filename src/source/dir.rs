@@ -69,6 +69,21 @@ pub fn read(
         } else {
             base.join(&src)
         };
+        // `..` was checked lexically; a symlinked directory on the way could still lead out.
+        if let (Some(c), Some(parent)) = (&opts.chdir, src_path.parent()) {
+            if !src.is_absolute() {
+                let inside = match (c.canonicalize(), parent.canonicalize()) {
+                    (Ok(root), Ok(p)) => p.starts_with(root),
+                    _ => true, // a missing path is reported by walk()
+                };
+                if !inside {
+                    return Err(SourceError::Invalid(format!(
+                        "'{arg}': the source '{}' goes through a symlink out of the -C directory; symlinks are never followed out of the source tree",
+                        src.display()
+                    )));
+                }
+            }
+        }
         let dst = match dst {
             Dest::Exact(d) => d,
             Dest::Into(dir) => {
@@ -219,6 +234,11 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains(".."), "{e}");
+        std::os::unix::fs::symlink("/etc", d.path().join("link")).unwrap();
+        let e = read_in(d.path(), &["link/hostname=/x"], None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("symlink out of the -C directory"), "{e}");
         let e = read_in(d.path(), &["nope=/x"], None).unwrap_err();
         assert!(matches!(e, SourceError::Missing(_)));
     }

@@ -151,7 +151,8 @@ fn ingest(
         }
     }
     let prefix = prefix_for(name, opts)?;
-    let entries = walk(venv, &prefix, excludes, ExternalLinks::Allow, listener)?;
+    let mut entries = walk(venv, &prefix, excludes, ExternalLinks::Allow, listener)?;
+    fix_modes(&mut entries);
     Ok(VenvSource {
         entries,
         info: info(prefix, build_paths, vec![]),
@@ -176,6 +177,16 @@ fn prefix_for(name: &str, opts: &VenvOptions) -> Result<PkgPath, SourceError> {
         .venv_prefix
         .clone()
         .unwrap_or_else(|| format!("/opt/venvs/{name}"));
+    // The prefix ends up in shebangs, trampolines and maintainer scripts: no shell syntax.
+    if let Some(c) = raw
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '+' | '@')))
+    {
+        return Err(SourceError::Invalid(format!(
+            "--venv-prefix '{}' contains {c:?}; use letters, digits and / . _ - + @ (it is written into shebang lines and shell scripts)",
+            raw.escape_debug()
+        )));
+    }
     let p = PkgPath::parse(&raw)
         .map_err(|e| SourceError::Invalid(format!("--venv-prefix '{raw}': {e}")))?;
     if p.is_root() || p.components().count() < 2 {
@@ -284,7 +295,8 @@ fn build(
         })?,
     };
     let prefix = prefix_for(&name, opts)?;
-    let entries = walk(&venv, &prefix, excludes, ExternalLinks::Allow, listener)?;
+    let mut entries = walk(&venv, &prefix, excludes, ExternalLinks::Allow, listener)?;
+    fix_modes(&mut entries);
     let mut build_paths = vec![venv.as_os_str().as_encoded_bytes().to_vec()];
     if let Ok(c) = venv.canonicalize() {
         build_paths.push(c.as_os_str().as_encoded_bytes().to_vec());
@@ -301,6 +313,19 @@ fn build(
         meta,
         staging: Some(staging),
     })
+}
+
+/// A venv is a build product, so its modes are set as dh_fixperms sets them, whatever the build
+/// host's umask: directories and executables 0755, other files 0644.
+fn fix_modes(entries: &mut [Entry]) {
+    for e in entries {
+        e.mode = match e.kind {
+            crate::model::EntryKind::Dir => 0o755,
+            crate::model::EntryKind::Symlink { .. } => 0o777,
+            _ if e.mode & 0o111 != 0 => 0o755,
+            _ => 0o644,
+        };
+    }
 }
 
 fn check_python(python: &Path, listener: &dyn Listener) -> Result<(), SourceError> {

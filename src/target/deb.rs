@@ -186,8 +186,13 @@ impl Target for Deb {
             }
         }
         check_single_line("Section (--category)", &m.category)?;
-        let section = m.category.rsplit('/').next().unwrap_or("");
-        if !SECTIONS.contains(&section) {
+        let (area, section) = match m.category.split_once('/') {
+            Some((a, s)) => (Some(a), s),
+            None => (None, m.category.as_str()),
+        };
+        let area_ok =
+            area.is_none_or(|a| ["main", "contrib", "non-free", "non-free-firmware"].contains(&a));
+        if !area_ok || !SECTIONS.contains(&section) {
             return Err(TargetError::invalid(
                 "Section (--category)",
                 format!(
@@ -208,6 +213,7 @@ impl Target for Deb {
             ));
         }
         check_description(&m.description)?;
+        check_relations(pkg)?;
         for (phase, script) in &pkg.scripts.user {
             if !script.starts_with("#!") {
                 return Err(TargetError::invalid(
@@ -280,6 +286,37 @@ impl Target for Deb {
         ar.append(&member(&data_name, data_len), &mut data)?;
         Ok(())
     }
+}
+
+/// Debian's per-field rules for relations (Policy §7.1, §7.5): alternatives (`|`) only in
+/// Depends and Pre-Depends; Provides only with `=` versions.
+fn check_relations(pkg: &Package) -> Result<(), TargetError> {
+    let r = &pkg.relations;
+    for (field, list) in [
+        ("Conflicts (--conflicts)", &r.conflicts),
+        ("Replaces (--replaces)", &r.replaces),
+        ("Provides (--provides)", &r.provides),
+    ] {
+        if let Some(bad) = list.iter().find(|rel| rel.alternatives.len() > 1) {
+            return Err(TargetError::invalid(
+                field,
+                format!("'{bad}' has alternatives ('|'), which only Depends and Pre-Depends allow (Policy §7.1)"),
+            ));
+        }
+    }
+    if let Some(bad) = r.provides.iter().find(|rel| {
+        rel.alternatives.iter().any(|a| {
+            a.constraint
+                .as_ref()
+                .is_some_and(|(op, _)| *op != crate::relation::Op::Eq)
+        })
+    }) {
+        return Err(TargetError::invalid(
+            "Provides (--provides)",
+            format!("'{bad}' has a version that is not exact; Provides takes only '(= version)' (Policy §7.5)"),
+        ));
+    }
+    Ok(())
 }
 
 /// Policy §5.6.2: `Full Name <email>`.
@@ -817,6 +854,23 @@ mod tests {
                 "Homepage",
             ),
             (Box::new(|p| p.meta.category = "nope".into()), "2.4"),
+            (Box::new(|p| p.meta.category = "foo bar/net".into()), "2.4"),
+            (
+                Box::new(|p| {
+                    p.relations
+                        .conflicts
+                        .push(Relation::parse("aa | bb").unwrap())
+                }),
+                "Conflicts",
+            ),
+            (
+                Box::new(|p| {
+                    p.relations
+                        .provides
+                        .push(Relation::parse("aa (>= 1)").unwrap())
+                }),
+                "Provides",
+            ),
             (
                 Box::new(|p| p.meta.description = "\nrest".into()),
                 "synopsis",

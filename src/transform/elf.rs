@@ -68,10 +68,9 @@ pub fn scan(pkg: &Package) -> Result<ElfFacts, ElfError> {
         let Ok(elf) = Elf::parse(&data) else { continue };
         let mut glibc: Option<Vec<u32>> = None;
         if let Some(vr) = &elf.verneed {
+            // Every glibc library (libc, libm, libpthread, ...) versions its symbols GLIBC_x.y,
+            // and all of them ship in the C library package: the floor is the highest of all.
             for need in vr.iter() {
-                if elf.dynstrtab.get_at(need.vn_file) != Some("libc.so.6") {
-                    continue;
-                }
                 for aux in need.iter() {
                     let Some(name) = elf.dynstrtab.get_at(aux.vna_name) else {
                         continue;

@@ -1,9 +1,13 @@
 //! What a relocated venv needs on the target: its exact interpreter, and byte-code compiled there.
 //!
 //! - Dependency: a venv only works with the Python minor version that made it (`lib/python3.X`,
-//!   `cpython-3X` extension tags, `bin/python3.X -> /usr/bin/python3.X`), so it depends on
-//!   `python3.X (>= 3.X.Y)` with the version `pyvenv.cfg` records; `python3 (>= 3.5)` would let a
-//!   distribution upgrade to another minor version break it.
+//!   `cpython-3X` extension tags), so it depends on `python3.X (>= 3.X.Y)` with the version
+//!   `pyvenv.cfg` records; `python3 (>= 3.5)` would let a distribution upgrade to another minor
+//!   version break it.
+//! - Interpreter link: `python -m venv` links `bin/python3 -> /usr/bin/python3`, which belongs to
+//!   `python3-minimal`, not to `python3.X`, and moves to the next minor version on upgrade. The
+//!   link is pointed at the versioned interpreter (`pyvenv.cfg` `executable`, `/usr/bin/python3.X`)
+//!   that the dependency guarantees.
 //! - Byte-code (Debian Python Policy §1.5 and PEP 552): no pyc is shipped (every staged pyc holds
 //!   the staging path). After install the venv is compiled for its prefix as checked-hash pycs,
 //!   which stay valid whatever the file mtimes, so running the app as root never writes into the
@@ -78,6 +82,7 @@ pub fn apply(pkg: &mut Package, listener: &dyn Listener) -> Result<(), PythonErr
     }
     let minor = format!("{}.{}", parts[0], parts[1]);
     let full = parts.join(".");
+    pin_interpreter(pkg, &info.prefix, &text, &minor, listener);
     merge(
         &mut pkg.relations.depends,
         [Relation::simple(
@@ -98,9 +103,11 @@ pub fn apply(pkg: &mut Package, listener: &dyn Listener) -> Result<(), PythonErr
         Phase::AfterInstall,
         "Compile the venv's byte-code for its install prefix as checked-hash pycs (PEP 552).",
         format!(
-            "if ! {prefix}/bin/python -I -m compileall -q -f --invalidation-mode checked-hash {prefix}/lib >/dev/null; then\n    echo \"{name}: warning: some modules in {p} could not be byte-compiled\" >&2\nfi",
-            name = pkg.meta.name,
-            p = info.prefix
+            "if ! {prefix}/bin/python -I -m compileall -q -f --invalidation-mode checked-hash {prefix}/lib >/dev/null; then\n    echo {msg} >&2\nfi",
+            msg = quote(&format!(
+                "{}: warning: some modules in {} could not be byte-compiled",
+                pkg.meta.name, info.prefix
+            )),
         ),
     );
     pkg.add_fragment(
@@ -109,6 +116,44 @@ pub fn apply(pkg: &mut Package, listener: &dyn Listener) -> Result<(), PythonErr
         format!("find {prefix} -depth -type d -name __pycache__ -exec rm -rf {{}} + 2>/dev/null || true"),
     );
     Ok(())
+}
+
+/// Points `bin/` symlinks at an unversioned system interpreter (`/usr/bin/python3`) to the
+/// versioned one (`/usr/bin/python3.11`).
+fn pin_interpreter(
+    pkg: &mut Package,
+    prefix: &crate::model::PkgPath,
+    cfg: &str,
+    minor: &str,
+    listener: &dyn Listener,
+) {
+    let versioned_name = format!("python{minor}");
+    let target = cfg_value(cfg, "executable")
+        .filter(|e| e.starts_with('/') && e.ends_with(&versioned_name))
+        .map(str::to_string)
+        .or_else(|| {
+            cfg_value(cfg, "home").map(|h| format!("{}/{versioned_name}", h.trim_end_matches('/')))
+        });
+    let Some(target) = target else { return };
+    let Ok(bin) = prefix.join(b"bin") else { return };
+    for e in pkg.entries.iter_mut() {
+        if e.path.parent().as_ref() != Some(&bin) {
+            continue;
+        }
+        if let EntryKind::Symlink { target: t } = &e.kind {
+            let base = t.rsplit(|&b| b == b'/').next().unwrap_or(t);
+            if t.first() == Some(&b'/') && matches!(base, b"python" | b"python3") {
+                listener.info(&format!(
+                    "{} now points at {target} (was {})",
+                    e.path,
+                    String::from_utf8_lossy(t)
+                ));
+                e.kind = EntryKind::Symlink {
+                    target: target.clone().into_bytes(),
+                };
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -145,6 +190,27 @@ mod tests {
             assert_eq!(p.scripts.generated[&Phase::AfterInstall].len(), 1);
             assert_eq!(p.scripts.generated[&Phase::BeforeRemove].len(), 1);
         }
+    }
+
+    #[test]
+    fn pins_the_interpreter_link_to_the_versioned_binary() {
+        let mut p = pkg("home = /usr/bin\nexecutable = /usr/bin/python3.11\nversion = 3.11.2\n");
+        let link = |s: &str| PkgPath::parse(s).unwrap();
+        p.entries.push(Entry::symlink(
+            link("/opt/venvs/app/bin/python3"),
+            b"/usr/bin/python3".to_vec(),
+        ));
+        p.entries.push(Entry::symlink(
+            link("/opt/venvs/app/bin/python"),
+            b"python3".to_vec(),
+        ));
+        apply(&mut p, &Collect::default()).unwrap();
+        let t = |s: &str| match &p.entry(&link(s)).unwrap().kind {
+            EntryKind::Symlink { target } => String::from_utf8(target.clone()).unwrap(),
+            _ => panic!(),
+        };
+        assert_eq!(t("/opt/venvs/app/bin/python3"), "/usr/bin/python3.11");
+        assert_eq!(t("/opt/venvs/app/bin/python"), "python3");
     }
 
     #[test]

@@ -110,9 +110,16 @@ fn is_path_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')
 }
 
+/// Is `data[at..at + len]` a whole path: not preceded by a name character and not followed by
+/// one (`/tmp/v` is not a whole path inside `/tmp/v2` or `/x/tmp/v`)? `before` is the byte before
+/// `data` when `data` is a window of a longer stream; the end of `data` counts as a boundary.
+fn whole_path(data: &[u8], at: usize, len: usize, before: Option<u8>) -> bool {
+    let prev = if at == 0 { before } else { Some(data[at - 1]) };
+    prev.is_none_or(|b| !is_path_byte(b)) && data.get(at + len).is_none_or(|&b| !is_path_byte(b))
+}
+
 /// Replaces every occurrence of an `old` path (longest first) by `new`, where the match is a
-/// whole path: not preceded by a name character and not followed by one (`/tmp/v` does not
-/// match inside `/tmp/v2`). Returns `None` when nothing was replaced.
+/// whole path (see [`whole_path`]). Returns `None` when nothing was replaced.
 pub fn replace_paths(data: &[u8], old: &[Vec<u8>], new: &[u8]) -> Option<Vec<u8>> {
     let mut olds: Vec<&Vec<u8>> = old.iter().filter(|o| !o.is_empty()).collect();
     olds.sort_by_key(|o| std::cmp::Reverse(o.len()));
@@ -121,15 +128,11 @@ pub fn replace_paths(data: &[u8], old: &[Vec<u8>], new: &[u8]) -> Option<Vec<u8>
     let mut changed = false;
     'scan: while i < data.len() {
         for o in &olds {
-            if data[i..].starts_with(o) {
-                let before_ok = i == 0 || !is_path_byte(data[i - 1]);
-                let after_ok = data.get(i + o.len()).is_none_or(|&b| !is_path_byte(b));
-                if before_ok && after_ok {
-                    out.extend_from_slice(new);
-                    i += o.len();
-                    changed = true;
-                    continue 'scan;
-                }
+            if data[i..].starts_with(o) && whole_path(data, i, o.len(), None) {
+                out.extend_from_slice(new);
+                i += o.len();
+                changed = true;
+                continue 'scan;
             }
         }
         out.push(data[i]);
@@ -379,8 +382,12 @@ pub fn relocate(pkg: &mut Package, listener: &dyn Listener) -> Result<(), Reloca
             }
             EntryKind::File { .. } => {
                 let in_bin = e.path.parent().as_ref() == Some(&bin);
-                let is_pth =
-                    e.path.file_name().ends_with(b".pth") && e.path.starts_with(&info.prefix);
+                // Only what site.addsitedir() reads: *.pth directly in a site directory.
+                let is_pth = e.path.file_name().ends_with(b".pth")
+                    && e.path.starts_with(&info.prefix)
+                    && e.path.parent().is_some_and(|d| {
+                        matches!(d.file_name(), b"site-packages" | b"dist-packages")
+                    });
                 if !(in_bin || is_pth || e.path == cfg) {
                     continue;
                 }
@@ -388,6 +395,9 @@ pub fn relocate(pkg: &mut Package, listener: &dyn Listener) -> Result<(), Reloca
                     continue;
                 };
                 let new_data = if is_pth {
+                    if data.contains(&0) {
+                        continue; // not a text .pth file
+                    }
                     rewrite_pth(&data, old, &new, &e.path, &dists)?
                 } else if in_bin {
                     if data.contains(&0) {
@@ -606,6 +616,10 @@ fn rewrite_pth(
                 out.extend_from_slice(&v);
                 changed = true;
             }
+            // Already inside the install prefix (a venv built in place).
+            None if line.starts_with(new) && whole_path(line, 0, new.len(), None) => {
+                out.extend_from_slice(chunk);
+            }
             _ => {
                 return Err(RelocateError::PthOutside {
                     file: path.display(),
@@ -643,7 +657,14 @@ fn relative_link(
     Some(rel.join(&b'/'))
 }
 
-/// Streams every file looking for build paths (errors) and watched paths (warnings).
+/// Does `data` contain any of `pats` as a whole path?
+fn has_path(data: &[u8], pats: &[&[u8]]) -> bool {
+    pats.iter()
+        .any(|p| memmem::find_iter(data, p).any(|at| whole_path(data, at, p.len(), None)))
+}
+
+/// Streams every file looking for build paths (errors) and watched paths (warnings), with the
+/// same whole-path rule the rewrite uses.
 fn scan(pkg: &Package, info: &VenvInfo, listener: &dyn Listener) -> Result<(), RelocateError> {
     let errors: Vec<&[u8]> = info.build_paths.iter().map(Vec::as_slice).collect();
     let warns: Vec<&[u8]> = info.watch_paths.iter().map(Vec::as_slice).collect();
@@ -651,30 +672,21 @@ fn scan(pkg: &Package, info: &VenvInfo, listener: &dyn Listener) -> Result<(), R
     let mut watched = Vec::new();
     for e in &pkg.entries {
         let (bad, warn) = match &e.kind {
-            EntryKind::Symlink { target } => (
-                errors.iter().any(|p| memmem::find(target, p).is_some()),
-                warns.iter().any(|p| memmem::find(target, p).is_some()),
-            ),
+            EntryKind::Symlink { target } => (has_path(target, &errors), has_path(target, &warns)),
             EntryKind::File {
                 content: Content::Bytes(b),
                 ..
-            } => (
-                errors.iter().any(|p| memmem::find(b, p).is_some()),
-                warns.iter().any(|p| memmem::find(b, p).is_some()),
-            ),
+            } => (has_path(b, &errors), has_path(b, &warns)),
             EntryKind::File {
                 content: Content::Path(p),
                 ..
             } => {
-                let f = File::open(p).map_err(|source| RelocateError::Read {
+                let err = |source| RelocateError::Read {
                     path: p.display().to_string(),
                     source,
-                })?;
-                let found =
-                    stream_find(f, &[&errors, &warns]).map_err(|source| RelocateError::Read {
-                        path: p.display().to_string(),
-                        source,
-                    })?;
+                };
+                let f = File::open(p).map_err(err)?;
+                let found = stream_find(f, &[&errors, &warns]).map_err(err)?;
                 (found[0], found[1])
             }
             _ => (false, false),
@@ -702,8 +714,23 @@ fn scan(pkg: &Package, info: &VenvInfo, listener: &dyn Listener) -> Result<(), R
     Ok(())
 }
 
-/// Does the stream contain any pattern of each group? Reads in 1 MiB chunks, keeping an overlap
-/// so a match across a chunk boundary is found; memory does not grow with the file.
+/// Reads until `buf` is full or the stream ends; returns the bytes read.
+fn read_full<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// For each group, does the stream contain one of its patterns as a whole path? Reads 1 MiB
+/// windows that overlap by the longest pattern, so a match across a boundary is seen whole in one
+/// window together with the byte after it; memory does not grow with the file.
 fn stream_find<R: Read>(mut r: R, groups: &[&[&[u8]]]) -> io::Result<Vec<bool>> {
     let longest = groups
         .iter()
@@ -717,24 +744,30 @@ fn stream_find<R: Read>(mut r: R, groups: &[&[&[u8]]]) -> io::Result<Vec<bool>> 
     }
     let mut buf = vec![0u8; (1 << 20) + longest];
     let mut keep = 0;
+    let mut before: Option<u8> = None;
     loop {
-        let n = r.read(&mut buf[keep..])?;
-        if n == 0 {
-            break;
-        }
+        let n = read_full(&mut r, &mut buf[keep..])?;
+        let eof = keep + n < buf.len();
         let window = &buf[..keep + n];
         for (gi, g) in groups.iter().enumerate() {
-            if !found[gi] && g.iter().any(|p| memmem::find(window, p).is_some()) {
-                found[gi] = true;
+            if found[gi] {
+                continue;
             }
+            found[gi] = g.iter().any(|p| {
+                memmem::find_iter(window, p).any(|at| {
+                    // A match touching the window's end is judged in the next window, which
+                    // holds the byte after it, unless the stream ends here.
+                    (eof || at + p.len() < window.len()) && whole_path(window, at, p.len(), before)
+                })
+            });
         }
-        if found.iter().all(|f| *f) {
+        if eof || found.iter().all(|f| *f) {
             break;
         }
-        let k = (longest - 1).min(window.len());
-        let start = window.len() - k;
-        buf.copy_within(start..keep + n, 0);
-        keep = k;
+        let start = window.len() - longest;
+        before = Some(window[start - 1]);
+        buf.copy_within(start.., 0);
+        keep = longest;
     }
     Ok(found)
 }
@@ -1000,11 +1033,44 @@ mod tests {
     }
 
     #[test]
+    fn the_scan_uses_whole_paths_like_the_rewrite() {
+        // Mentions of longer paths that merely contain the build path are not leaks.
+        let mut pkg = venv_pkg(&[(
+            "/opt/venvs/app/share/urls",
+            &format!("https://example.org{OLD}s and {OLD}2/x"),
+        )]);
+        relocate(&mut pkg, &Collect::default()).unwrap();
+        // Across a 1 MiB window boundary, both ways.
+        for (tail, leak) in [("\n", true), ("2", false)] {
+            let d = tempfile::tempdir().unwrap();
+            let f = d.path().join("big");
+            let mut data = vec![b' '; (1 << 20) - OLD.len()];
+            data.extend_from_slice(OLD.as_bytes());
+            data.extend_from_slice(tail.as_bytes());
+            data.extend_from_slice(&[b' '; 100]);
+            std::fs::write(&f, &data).unwrap();
+            let found = stream_find(File::open(&f).unwrap(), &[&[OLD.as_bytes()]]).unwrap();
+            assert_eq!(found[0], leak, "tail {tail:?}");
+        }
+    }
+
+    #[test]
+    fn only_site_pth_files_are_path_files() {
+        let site = "/opt/venvs/app/lib/python3.11/site-packages";
+        // A data file that happens to end in .pth (a PyTorch model) is left alone.
+        let mut pkg = venv_pkg(&[(&format!("{site}/models/model.pth"), "/not/a/path\n")]);
+        relocate(&mut pkg, &Collect::default()).unwrap();
+        // A venv built in place: lines already under the prefix are fine.
+        let mut pkg = venv_pkg(&[(&format!("{site}/local.pth"), &format!("{NEW}/src\n"))]);
+        relocate(&mut pkg, &Collect::default()).unwrap();
+    }
+
+    #[test]
     fn leftover_build_paths_are_an_error_listing_files() {
         let d = tempfile::tempdir().unwrap();
         let f = d.path().join("big.bin");
         // The path straddles the 1 MiB chunk boundary.
-        let mut data = vec![b'x'; (1 << 20) - 5];
+        let mut data = vec![b' '; (1 << 20) - 5];
         data.extend_from_slice(OLD.as_bytes());
         std::fs::write(&f, &data).unwrap();
         let mut pkg = venv_pkg(&[]);

@@ -226,3 +226,35 @@ fn a_missing_interpreter_is_a_usage_error() {
         &["--python", "/nonexistent/python3", "not found"],
     );
 }
+
+/// Python versions mapped by pkgr keep PEP 440's order under dpkg's own comparison.
+#[test]
+fn pep440_versions_keep_their_order_in_dpkg() {
+    if !have("dpkg") {
+        return;
+    }
+    let ordered = [
+        "1.0.dev1",
+        "1.0a1.dev1",
+        "1.0a1",
+        "1.0a2",
+        "1.0b1",
+        "1.0rc1.dev1",
+        "1.0rc1",
+        "1.0",
+        "1.0.post1.dev1",
+        "1.0.post1",
+        "1.0.1",
+    ];
+    let debs: Vec<String> = ordered
+        .iter()
+        .map(|v| pkgr::version::from_pep440(v).1)
+        .collect();
+    for w in debs.windows(2) {
+        let lt = std::process::Command::new("dpkg")
+            .args(["--compare-versions", &w[0], "lt", &w[1]])
+            .status()
+            .unwrap();
+        assert!(lt.success(), "dpkg says {} is not below {}", w[0], w[1]);
+    }
+}

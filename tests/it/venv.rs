@@ -57,6 +57,15 @@ fn pyproject_app_deb_fields_and_payload() {
         .find(|r| r.2 == format!("./opt/venvs/pkgr-hello/bin/python{minor}"))
         .unwrap();
     assert!(py.0.starts_with('l'), "interpreter links stay symlinks");
+    // The link to the system interpreter names the exact version the Depends line guarantees.
+    let py3 = rows
+        .iter()
+        .find(|r| r.2 == "./opt/venvs/pkgr-hello/bin/python3")
+        .unwrap();
+    assert_eq!(
+        py3.3.as_deref(),
+        Some(format!("/usr/bin/python{minor}").as_str())
+    );
     // The last stdout line is the sha256 and the path, in sha256sum(1) format.
     let last = b.stdout.lines().last().unwrap();
     let (sum, path) = last.split_once("  ").unwrap();
