@@ -29,7 +29,8 @@ pub struct Cli {
     #[arg(short = 's', long = "input-type", alias = "source", value_enum)]
     pub source: Option<SourceKind>,
 
-    /// Output type; repeatable or comma-separated. Only 'deb' for now.
+    /// Output type: deb, rpm or tar; repeatable or comma-separated (-t deb,rpm,tar). The source
+    /// is built once and every target reads the same package.
     #[arg(
         short = 't',
         long = "output-type",
@@ -133,6 +134,15 @@ pub struct Cli {
     #[arg(long = "after-remove")]
     pub after_remove: Option<PathBuf>,
 
+    /// Script run before an upgrade (deb preinst upgrade, rpm %pre with $1 > 1). With an upgrade
+    /// script, --before-install/--after-install run only on a fresh install.
+    #[arg(long = "before-upgrade")]
+    pub before_upgrade: Option<PathBuf>,
+
+    /// Script run after an upgrade (deb postinst configure with the old version, rpm %post with $1 > 1).
+    #[arg(long = "after-upgrade")]
+    pub after_upgrade: Option<PathBuf>,
+
     /// -s dir: change to this directory before reading the source paths.
     #[arg(short = 'C', long = "chdir")]
     pub chdir: Option<PathBuf>,
@@ -161,6 +171,31 @@ pub struct Cli {
     /// Compression level (gz, xz: 0-9; zst: 1-22). Default: gz 9, xz 6, zst 3.
     #[arg(long = "deb-compression-level")]
     pub deb_compression_level: Option<u32>,
+
+    /// Compression of the .rpm payload.
+    #[arg(long = "rpm-compression", default_value = "zstd", value_parser = ["gzip", "xz", "zstd", "none"])]
+    pub rpm_compression: String,
+
+    /// Level of the .rpm payload compression (gzip, xz: 0-9; zstd: 1-22).
+    #[arg(long = "rpm-compression-level")]
+    pub rpm_compression_level: Option<u32>,
+
+    /// The .rpm Build Host tag; fixed so that builds are reproducible.
+    #[arg(long = "rpm-build-host", default_value = "pkgr")]
+    pub rpm_build_host: String,
+
+    /// Compression of the tarball. Default: from a -p file name (.tar.gz, .tgz, .tar.xz, .tar.zst,
+    /// .tar), else zst.
+    #[arg(long = "tar-compression", value_parser = ["gz", "xz", "zst", "none"])]
+    pub tar_compression: Option<String>,
+
+    /// Level of the tarball compression.
+    #[arg(long = "tar-compression-level")]
+    pub tar_compression_level: Option<u32>,
+
+    /// Root every tarball entry below this directory instead of /.
+    #[arg(long = "tar-prefix")]
+    pub tar_prefix: Option<String>,
 
     /// -s virtualenv: the interpreter that creates the venv; the target machine needs the same one.
     #[arg(long, default_value = crate::source::virtualenv::DEFAULT_PYTHON)]
@@ -227,21 +262,40 @@ impl Cli {
             .source
             .ok_or_else(|| Error::Usage("missing -s/--input-type (virtualenv or dir)".into()))?;
         if self.targets.is_empty() {
-            return Err(Error::Usage("missing -t/--output-type (deb)".into()));
+            return Err(Error::Usage(
+                "missing -t/--output-type (deb, rpm or tar)".into(),
+            ));
         }
         if self.paths.is_empty() {
             return Err(Error::Usage(
                 "missing PATH: what should be packaged?".into(),
             ));
         }
-        let algorithm: Algorithm =
-            self.deb_compression
-                .parse()
-                .map_err(|e: crate::compress::CompressError| {
-                    Error::Usage(format!("--deb-compression: {e}"))
-                })?;
-        let deb_compression = Compression::new(algorithm, self.deb_compression_level)
-            .map_err(|e| Error::Usage(format!("--deb-compression-level: {e}")))?;
+        let deb_compression = compression(
+            "--deb-compression",
+            &self.deb_compression,
+            self.deb_compression_level,
+        )?;
+        let rpm_compression = compression(
+            "--rpm-compression",
+            &self.rpm_compression,
+            self.rpm_compression_level,
+        )?;
+        let tar_name = self
+            .tar_compression
+            .clone()
+            .or_else(|| self.package.as_deref().and_then(tar_compression_from_name))
+            .unwrap_or_else(|| "zst".into());
+        let tar_compression =
+            compression("--tar-compression", &tar_name, self.tar_compression_level)?;
+        let tar_prefix = self
+            .tar_prefix
+            .as_deref()
+            .map(|p| {
+                crate::model::PkgPath::parse(p)
+                    .map_err(|e| Error::Usage(format!("--tar-prefix: {e}")))
+            })
+            .transpose()?;
         let sde = crate::time::source_date_epoch(source_date_epoch)
             .map_err(|e| Error::Usage(e.to_string()))?;
         let mut scripts = BTreeMap::new();
@@ -250,6 +304,8 @@ impl Cli {
             (Phase::AfterInstall, self.after_install),
             (Phase::BeforeRemove, self.before_remove),
             (Phase::AfterRemove, self.after_remove),
+            (Phase::BeforeUpgrade, self.before_upgrade),
+            (Phase::AfterUpgrade, self.after_upgrade),
         ] {
             if let Some(p) = path {
                 scripts.insert(phase, p);
@@ -297,10 +353,37 @@ impl Cli {
                 venv_prefix: self.venv_prefix,
                 workdir: self.workdir,
             },
-            target_options: TargetOptions { deb_compression },
+            target_options: TargetOptions {
+                deb_compression,
+                rpm_compression,
+                rpm_build_host: self.rpm_build_host,
+                tar_compression,
+                tar_prefix,
+            },
             package: self.package,
             force: self.force,
             source_date_epoch: sde,
         })))
     }
+}
+
+fn compression(flag: &str, name: &str, level: Option<u32>) -> Result<Compression, Error> {
+    let algorithm: Algorithm = name
+        .parse()
+        .map_err(|e: crate::compress::CompressError| Error::Usage(format!("{flag}: {e}")))?;
+    Compression::new(algorithm, level).map_err(|e| Error::Usage(format!("{flag}-level: {e}")))
+}
+
+/// The compression a tarball file name asks for (`x.tar.zst` → `zst`).
+fn tar_compression_from_name(p: &str) -> Option<String> {
+    [
+        (".tar.gz", "gz"),
+        (".tgz", "gz"),
+        (".tar.xz", "xz"),
+        (".tar.zst", "zst"),
+        (".tar", "none"),
+    ]
+    .iter()
+    .find(|(ext, _)| p.ends_with(ext))
+    .map(|(_, c)| c.to_string())
 }

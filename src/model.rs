@@ -323,26 +323,33 @@ pub struct Relations {
 }
 
 /// When a maintainer script runs, in format-neutral terms (fpm's names). Each target maps
-/// these to its own scripts: deb `preinst`/`postinst`/`prerm`/`postrm` (Policy §6).
+/// these to its own scripts: deb `preinst`/`postinst`/`prerm`/`postrm` (Policy §6), rpm
+/// `%pre`/`%post`/`%preun`/`%postun` (see [`crate::target::scripts`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Phase {
-    /// Before the files are unpacked (deb `preinst`).
+    /// Before the files are unpacked (deb `preinst`, rpm `%pre`).
     BeforeInstall,
-    /// After the files are unpacked (deb `postinst configure`).
+    /// After the files are unpacked (deb `postinst configure`, rpm `%post`).
     AfterInstall,
-    /// Before the files are removed (deb `prerm`).
+    /// Before the files are removed (deb `prerm`, rpm `%preun`).
     BeforeRemove,
-    /// After the files are removed (deb `postrm`).
+    /// After the files are removed (deb `postrm`, rpm `%postun`).
     AfterRemove,
+    /// Before an upgrade's files are unpacked (fpm `--before-upgrade`).
+    BeforeUpgrade,
+    /// After an upgrade's files are unpacked (fpm `--after-upgrade`).
+    AfterUpgrade,
 }
 
 impl Phase {
-    /// Every phase, in lifecycle order.
-    pub const ALL: [Phase; 4] = [
+    /// Every phase.
+    pub const ALL: [Phase; 6] = [
         Phase::BeforeInstall,
         Phase::AfterInstall,
         Phase::BeforeRemove,
         Phase::AfterRemove,
+        Phase::BeforeUpgrade,
+        Phase::AfterUpgrade,
     ];
 
     /// fpm's flag for it (`--after-install`), for messages.
@@ -352,6 +359,8 @@ impl Phase {
             Phase::AfterInstall => "--after-install",
             Phase::BeforeRemove => "--before-remove",
             Phase::AfterRemove => "--after-remove",
+            Phase::BeforeUpgrade => "--before-upgrade",
+            Phase::AfterUpgrade => "--after-upgrade",
         }
     }
 }
@@ -374,6 +383,17 @@ pub struct Scripts {
     pub user: BTreeMap<Phase, String>,
     /// Generated fragments by phase.
     pub generated: BTreeMap<Phase, Vec<Fragment>>,
+}
+
+/// The Python interpreter a venv in the payload needs at run time (from its `pyvenv.cfg`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PythonRequirement {
+    /// `3.11`.
+    pub minor: String,
+    /// `3.11.2`: the version that built the venv, the floor.
+    pub full: String,
+    /// `/usr/bin/python3.11`: the interpreter the venv's `bin/python3` points at.
+    pub executable: String,
 }
 
 /// Facts about a Python virtual environment inside the package, recorded by the source for the
@@ -446,6 +466,8 @@ pub struct Package {
     pub venv: Option<VenvInfo>,
     /// ELF facts (empty until the ELF pass ran).
     pub elf: ElfFacts,
+    /// The interpreter a venv in the payload needs (set by the Python pass).
+    pub python: Option<PythonRequirement>,
 }
 
 /// Why [`Package::finalize`] refused the payload.

@@ -15,10 +15,9 @@ use std::io::{self, Seek, SeekFrom, Write};
 
 use crate::archive::{self, FileDigest, TarOptions};
 use crate::compress::{self, Algorithm, Compression};
-use crate::model::{Entry, EntryKind, Package, Phase, PkgPath};
+use crate::model::{Entry, EntryKind, Package, PkgPath};
 use crate::relation::Relation;
-use crate::shell::quote;
-use crate::target::{check_single_line, Target, TargetError, WriteContext};
+use crate::target::{check_single_line, scripts, Target, TargetError, WriteContext};
 use crate::time;
 use crate::version;
 
@@ -381,7 +380,7 @@ pub fn format_description(d: &str) -> String {
                 out.push_str("\n ");
                 out.push_str(line);
             } else {
-                for wrapped in wrap(line, 78) {
+                for wrapped in crate::target::wrap(line, 78) {
                     out.push_str("\n ");
                     if wrapped == "." {
                         out.push_str(" .");
@@ -391,24 +390,6 @@ pub fn format_description(d: &str) -> String {
                 }
             }
         }
-    }
-    out
-}
-
-fn wrap(line: &str, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for word in line.split(' ').filter(|w| !w.is_empty()) {
-        if !cur.is_empty() && cur.len() + 1 + word.len() > width {
-            out.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(word);
-    }
-    if !cur.is_empty() {
-        out.push(cur);
     }
     out
 }
@@ -518,8 +499,21 @@ fn elf_relations(pkg: &Package) -> (Vec<Relation>, Vec<String>) {
 fn prepare(pkg: &Package, ctx: &WriteContext) -> Result<Package, TargetError> {
     let mtime = ctx.mtime;
     let mut full = pkg.clone();
+    // What pkgr proves comes first: the venv's interpreter, then the ELF files' libraries.
     let (rels, unmapped) = elf_relations(pkg);
-    crate::relation::merge(&mut full.relations.depends, rels);
+    let mut depends: Vec<Relation> = pkg
+        .python
+        .iter()
+        .map(|py| {
+            Relation::simple(
+                &format!("python{}", py.minor),
+                Some((crate::relation::Op::Ge, &py.full)),
+            )
+        })
+        .collect();
+    crate::relation::merge(&mut depends, rels);
+    crate::relation::merge(&mut depends, pkg.relations.depends.iter().cloned());
+    full.relations.depends = depends;
     if !unmapped.is_empty() {
         ctx.listener.warning(&format!(
             "compiled files need these libraries, which pkgr does not map to Debian packages yet: {}; declare their packages with -d",
@@ -643,105 +637,6 @@ fn changelog_file(pkg: &Package, mtime: u64) -> String {
     )
 }
 
-/// dpkg's arguments for which pkgr's own fragments of a phase run (Policy §6.5).
-fn fragment_cases(phase: Phase) -> &'static str {
-    match phase {
-        Phase::BeforeInstall => "install|upgrade",
-        Phase::AfterInstall => "configure|abort-upgrade|abort-remove|abort-deconfigure",
-        Phase::BeforeRemove => "remove|upgrade|deconfigure|failed-upgrade",
-        Phase::AfterRemove => "remove|purge|abort-install|abort-upgrade",
-    }
-}
-
-fn script_name(phase: Phase) -> &'static str {
-    match phase {
-        Phase::BeforeInstall => "preinst",
-        Phase::AfterInstall => "postinst",
-        Phase::BeforeRemove => "prerm",
-        Phase::AfterRemove => "postrm",
-    }
-}
-
-/// Builds the maintainer script for `phase`, or `None` when there is nothing to run.
-///
-/// A user script alone is shipped verbatim. pkgr's fragments alone become a `/bin/sh` script.
-/// Both: pkgr's fragments run first on install phases and last on remove phases, and the user's
-/// script runs unchanged, with the same arguments, under the interpreter its `#!` line names.
-pub fn maintainer_script(pkg: &Package, phase: Phase) -> Option<String> {
-    let user = pkg.scripts.user.get(&phase);
-    let frags = pkg.scripts.generated.get(&phase).filter(|f| !f.is_empty());
-    let frags = match (user, frags) {
-        (None, None) => return None,
-        (Some(u), None) => return Some(u.clone()),
-        (_, Some(f)) => f,
-    };
-    let name = script_name(phase);
-    let mut s = format!(
-        "#!/bin/sh\n# {name} for {} written by pkgr\nset -e\n",
-        pkg.meta.name
-    );
-    let mut generated = format!("\ncase \"$1\" in\n    {})\n", fragment_cases(phase));
-    for f in frags {
-        for line in f.comment.lines() {
-            generated.push_str(&format!("        # {line}\n"));
-        }
-        for line in f.body.lines() {
-            if line.is_empty() {
-                generated.push('\n');
-            } else {
-                generated.push_str(&format!("        {line}\n"));
-            }
-        }
-    }
-    generated.push_str("        ;;\nesac\n");
-    let user_part = user.map(|u| embed_user_script(u, name));
-    let install_phase = matches!(phase, Phase::BeforeInstall | Phase::AfterInstall);
-    if install_phase {
-        s.push_str(&generated);
-    }
-    if let Some(u) = &user_part {
-        s.push_str(u);
-    }
-    if !install_phase {
-        s.push_str(&generated);
-    }
-    s.push_str("\nexit 0\n");
-    Some(s)
-}
-
-/// Shell that writes the user's script to a private temp file and runs it with the interpreter
-/// from its `#!` line (so a `noexec` /tmp does not matter), passing dpkg's arguments.
-fn embed_user_script(script: &str, name: &str) -> String {
-    let first = script.lines().next().unwrap_or("");
-    let interp_line = first.trim_start_matches("#!").trim();
-    let (interp, arg) = match interp_line.split_once(char::is_whitespace) {
-        Some((i, a)) => (i, Some(a.trim())),
-        None => (interp_line, None),
-    };
-    let mut delim = "PKGR_USER_SCRIPT_EOF".to_string();
-    while script.lines().any(|l| l == delim) {
-        delim.push('_');
-    }
-    let mut body = script.to_string();
-    if !body.ends_with('\n') {
-        body.push('\n');
-    }
-    let mut cmd = quote(interp);
-    if let Some(a) = arg.filter(|a| !a.is_empty()) {
-        cmd.push(' ');
-        cmd.push_str(&quote(a));
-    }
-    format!(
-        "\n# The package's own {name} script, run as given.\n\
-         pkgr_script=$(mktemp)\n\
-         cat > \"$pkgr_script\" <<'{delim}'\n{body}{delim}\n\
-         pkgr_rc=0\n\
-         {cmd} \"$pkgr_script\" \"$@\" || pkgr_rc=$?\n\
-         rm -f \"$pkgr_script\"\n\
-         [ \"$pkgr_rc\" -eq 0 ] || exit \"$pkgr_rc\"\n"
-    )
-}
-
 fn control_tar(pkg: &Package, digests: &[FileDigest], mtime: u64) -> Result<Vec<u8>, TargetError> {
     let mut ctl = Package::default();
     let add =
@@ -776,9 +671,9 @@ fn control_tar(pkg: &Package, digests: &[FileDigest], mtime: u64) -> Result<Vec<
         }
         add(&mut ctl, "conffiles", c, 0o644)?;
     }
-    for phase in Phase::ALL {
-        if let Some(s) = maintainer_script(pkg, phase) {
-            add(&mut ctl, script_name(phase), s.into_bytes(), 0o755)?;
+    for slot in &scripts::DEB {
+        if let Some(s) = scripts::render(pkg, slot) {
+            add(&mut ctl, slot.name, s.text.into_bytes(), 0o755)?;
         }
     }
     ctl.finalize()
@@ -796,7 +691,7 @@ fn control_tar(pkg: &Package, digests: &[FileDigest], mtime: u64) -> Result<Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Metadata;
+    use crate::model::{Metadata, Phase};
 
     fn pkg() -> Package {
         Package {
@@ -906,36 +801,6 @@ mod tests {
         assert!(c.ends_with("Description: Say hello\n Longer text.\n"));
         let d = Deb::new(Compression::new(Algorithm::Xz, None).unwrap());
         assert_eq!(d.file_name(&p), "hello_1.0-1_amd64.deb");
-    }
-
-    #[test]
-    fn scripts_combine_fragments_and_user_script() {
-        let mut p = pkg();
-        assert!(maintainer_script(&p, Phase::AfterInstall).is_none());
-        p.scripts.user.insert(
-            Phase::AfterInstall,
-            "#!/bin/bash -e\necho user \"$1\"".into(),
-        );
-        assert_eq!(
-            maintainer_script(&p, Phase::AfterInstall).unwrap(),
-            "#!/bin/bash -e\necho user \"$1\""
-        );
-        p.add_fragment(Phase::AfterInstall, "compile", "echo compile".into());
-        let s = maintainer_script(&p, Phase::AfterInstall).unwrap();
-        assert!(s.starts_with("#!/bin/sh\n"));
-        let compile = s.find("echo compile").unwrap();
-        let user = s.find("echo user").unwrap();
-        assert!(compile < user, "fragments run first after install:\n{s}");
-        assert!(
-            s.contains("'/bin/bash' '-e' \"$pkgr_script\" \"$@\""),
-            "{s}"
-        );
-        p.scripts
-            .user
-            .insert(Phase::BeforeRemove, "#!/bin/sh\necho user-prerm".into());
-        p.add_fragment(Phase::BeforeRemove, "clean", "echo clean".into());
-        let s = maintainer_script(&p, Phase::BeforeRemove).unwrap();
-        assert!(s.find("echo user-prerm").unwrap() < s.find("echo clean").unwrap());
     }
 
     #[test]

@@ -9,6 +9,9 @@ use crate::listener::Listener;
 use crate::model::Package;
 
 pub mod deb;
+pub mod rpm;
+pub mod scripts;
+pub mod tar;
 
 /// A target failure.
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +90,10 @@ pub trait Target {
 pub enum TargetKind {
     /// A Debian binary package (deb(5)).
     Deb,
+    /// An RPM package (RPM v4 file format).
+    Rpm,
+    /// A tarball to extract at `/`.
+    Tar,
 }
 
 /// Per-target options from the command line.
@@ -94,13 +101,28 @@ pub enum TargetKind {
 pub struct TargetOptions {
     /// Compression of the deb's `data.tar`.
     pub deb_compression: Compression,
+    /// Compression of the rpm payload.
+    pub rpm_compression: Compression,
+    /// The rpm Build Host tag (fixed, so builds are reproducible).
+    pub rpm_build_host: String,
+    /// Compression of the tarball.
+    pub tar_compression: Compression,
+    /// `--tar-prefix`: root the tarball's entries here.
+    pub tar_prefix: Option<crate::model::PkgPath>,
 }
 
 impl TargetKind {
-    /// Creates the writer for this kind.
+    /// Creates the writer for this kind: the one line each target adds.
     pub fn build(self, opts: &TargetOptions) -> Box<dyn Target> {
         match self {
             TargetKind::Deb => Box::new(deb::Deb::new(opts.deb_compression)),
+            TargetKind::Rpm => Box::new(rpm::Rpm::new(
+                opts.rpm_compression,
+                opts.rpm_build_host.clone(),
+            )),
+            TargetKind::Tar => {
+                Box::new(tar::Tar::new(opts.tar_compression, opts.tar_prefix.clone()))
+            }
         }
     }
 }
@@ -122,4 +144,23 @@ pub fn check_single_line(field: &str, value: &str) -> Result<(), TargetError> {
         ));
     }
     Ok(())
+}
+
+/// Word-wraps one line of prose to `width` columns (words longer than `width` stay whole).
+pub fn wrap(line: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        if !cur.is_empty() && cur.len() + 1 + word.len() > width {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
 }

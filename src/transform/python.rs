@@ -1,9 +1,9 @@
 //! What a relocated venv needs on the target: its exact interpreter, and byte-code compiled there.
 //!
-//! - Dependency: a venv only works with the Python minor version that made it (`lib/python3.X`,
-//!   `cpython-3X` extension tags), so it depends on `python3.X (>= 3.X.Y)` with the version
-//!   `pyvenv.cfg` records; `python3 (>= 3.5)` would let a distribution upgrade to another minor
-//!   version break it.
+//! - Requirement: a venv only works with the Python minor version that made it (`lib/python3.X`,
+//!   `cpython-3X` extension tags), so the package needs exactly that interpreter, at least the
+//!   version `pyvenv.cfg` records ([`PythonRequirement`]; deb: `python3.X (>= 3.X.Y)`, rpm:
+//!   `/usr/bin/python3.X`). `python3 (>= 3.5)` would let a distribution upgrade break it.
 //! - Interpreter link: `python -m venv` links `bin/python3 -> /usr/bin/python3`, which belongs to
 //!   `python3-minimal`, not to `python3.X`, and moves to the next minor version on upgrade. The
 //!   link is pointed at the versioned interpreter (`pyvenv.cfg` `executable`, `/usr/bin/python3.X`)
@@ -14,8 +14,7 @@
 //!   prefix; before removal every `__pycache__` is deleted, so a purge leaves nothing.
 
 use crate::listener::Listener;
-use crate::model::{Content, EntryKind, Package, Phase};
-use crate::relation::{merge, Op, Relation};
+use crate::model::{Content, EntryKind, Package, Phase, PythonRequirement};
 use crate::shell::quote;
 use crate::source::virtualenv::cfg_value;
 
@@ -82,14 +81,12 @@ pub fn apply(pkg: &mut Package, listener: &dyn Listener) -> Result<(), PythonErr
     }
     let minor = format!("{}.{}", parts[0], parts[1]);
     let full = parts.join(".");
-    pin_interpreter(pkg, &info.prefix, &text, &minor, listener);
-    merge(
-        &mut pkg.relations.depends,
-        [Relation::simple(
-            &format!("python{minor}"),
-            Some((Op::Ge, &full)),
-        )],
-    );
+    let executable = pin_interpreter(pkg, &info.prefix, &text, &minor, listener);
+    pkg.python = Some(PythonRequirement {
+        minor,
+        full,
+        executable,
+    });
     if let Some(home) = cfg_value(&text, "home") {
         if !home.starts_with("/usr/") {
             listener.warning(&format!(
@@ -119,23 +116,25 @@ pub fn apply(pkg: &mut Package, listener: &dyn Listener) -> Result<(), PythonErr
 }
 
 /// Points `bin/` symlinks at an unversioned system interpreter (`/usr/bin/python3`) to the
-/// versioned one (`/usr/bin/python3.11`).
+/// versioned one (`/usr/bin/python3.11`), and returns that interpreter's path.
 fn pin_interpreter(
     pkg: &mut Package,
     prefix: &crate::model::PkgPath,
     cfg: &str,
     minor: &str,
     listener: &dyn Listener,
-) {
+) -> String {
     let versioned_name = format!("python{minor}");
+    let home = cfg_value(cfg, "home")
+        .unwrap_or("/usr/bin")
+        .trim_end_matches('/');
     let target = cfg_value(cfg, "executable")
         .filter(|e| e.starts_with('/') && e.ends_with(&versioned_name))
         .map(str::to_string)
-        .or_else(|| {
-            cfg_value(cfg, "home").map(|h| format!("{}/{versioned_name}", h.trim_end_matches('/')))
-        });
-    let Some(target) = target else { return };
-    let Ok(bin) = prefix.join(b"bin") else { return };
+        .unwrap_or_else(|| format!("{home}/{versioned_name}"));
+    let Ok(bin) = prefix.join(b"bin") else {
+        return target;
+    };
     for e in pkg.entries.iter_mut() {
         if e.path.parent().as_ref() != Some(&bin) {
             continue;
@@ -154,6 +153,7 @@ fn pin_interpreter(
             }
         }
     }
+    target
 }
 
 #[cfg(test)]
@@ -186,7 +186,9 @@ mod tests {
         ] {
             let mut p = pkg(cfg);
             apply(&mut p, &Collect::default()).unwrap();
-            assert_eq!(p.relations.depends[0].to_debian(), "python3.11 (>= 3.11.2)");
+            let py = p.python.clone().unwrap();
+            assert_eq!((py.minor.as_str(), py.full.as_str()), ("3.11", "3.11.2"));
+            assert_eq!(py.executable, "/usr/bin/python3.11");
             assert_eq!(p.scripts.generated[&Phase::AfterInstall].len(), 1);
             assert_eq!(p.scripts.generated[&Phase::BeforeRemove].len(), 1);
         }

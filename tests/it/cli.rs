@@ -193,13 +193,13 @@ fn output_templates_and_directories() {
         d.path().display()
     ));
     run_ok(&mut cmd);
-    assert!(d.path().join("hello-dir-1.0-1.amd64.deb").is_file());
+    assert!(d.path().join("hello-dir-1.0-1.all.deb").is_file());
     let mut cmd = pkgr();
     cmd.args(dir_args())
         .arg("-p")
         .arg(format!("{}/", d.path().display()));
     run_ok(&mut cmd);
-    assert!(d.path().join("hello-dir_1.0-1_amd64.deb").is_file());
+    assert!(d.path().join("hello-dir_1.0-1_all.deb").is_file());
     let mut cmd = pkgr();
     cmd.args(dir_args())
         .arg("-p")

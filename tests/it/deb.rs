@@ -13,7 +13,8 @@ fn control_fields_and_file_list_are_what_dpkg_deb_reports() {
     let deb = build_dir(d.path(), &[]);
     assert_eq!(field(&deb, "Package"), "hello-dir");
     assert_eq!(field(&deb, "Version"), "1.0-1");
-    assert_eq!(field(&deb, "Architecture"), "amd64");
+    assert_eq!(field(&deb, "Architecture"), "all");
+    assert_eq!(field(&deb, "Homepage"), "https://example.org/hello-dir");
     assert_eq!(
         field(&deb, "Maintainer"),
         "pkgr developers <pkgr@example.org>"

@@ -4,4 +4,5 @@
 mod cli;
 mod common;
 mod deb;
+mod rpm;
 mod venv;

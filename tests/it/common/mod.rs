@@ -104,6 +104,10 @@ pub struct Built {
     pub _dir: tempfile::TempDir,
     /// The .deb.
     pub deb: PathBuf,
+    /// The .rpm, when asked for.
+    pub rpm: Option<PathBuf>,
+    /// The tarball, when asked for.
+    pub tar: Option<PathBuf>,
     /// Build-host paths: the scratch directory and the fixture copy.
     pub build_paths: Vec<String>,
     /// pkgr's stderr.
@@ -115,26 +119,44 @@ pub struct Built {
 /// Builds a fixture app with `-s virtualenv` (once per name and flags) into a temp dir; the
 /// staging directory lives under `workdir_name` inside it.
 pub fn build_venv(fixture: &str, workdir_name: &str, extra: &[&str]) -> Built {
+    build_venv_targets(fixture, workdir_name, "deb", extra)
+}
+
+/// As [`build_venv`], for the comma-separated `targets` (which must include deb).
+pub fn build_venv_targets(
+    fixture: &str,
+    workdir_name: &str,
+    targets: &str,
+    extra: &[&str],
+) -> Built {
     let dir = tempfile::tempdir().expect("tempdir");
     let app = fixture_copy(fixture, dir.path());
     let work = dir.path().join(workdir_name);
     let out_dir = dir.path().join("out");
     std::fs::create_dir_all(&out_dir).unwrap();
     let mut cmd = pkgr();
-    cmd.args(["-s", "virtualenv", "-t", "deb", "--workdir"])
+    cmd.args(["-s", "virtualenv", "-t", targets, "--workdir"])
         .arg(&work)
         .arg("-p")
         .arg(format!("{}/", out_dir.display()))
         .args(extra)
         .arg(&app);
     let out = run_ok(&mut cmd);
-    let debs: Vec<PathBuf> = std::fs::read_dir(&out_dir)
+    let files: Vec<PathBuf> = std::fs::read_dir(&out_dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    assert_eq!(debs.len(), 1, "{debs:?}");
+    assert_eq!(files.len(), targets.split(',').count(), "{files:?}");
+    let find = |ext: &str| {
+        files
+            .iter()
+            .find(|f| f.to_string_lossy().contains(ext))
+            .cloned()
+    };
     Built {
-        deb: debs[0].clone(),
+        deb: find(".deb").expect("a .deb"),
+        rpm: find(".rpm"),
+        tar: find(".tar"),
         build_paths: vec![work.display().to_string(), app.display().to_string()],
         _dir: dir,
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -152,10 +174,11 @@ pub fn hello() -> &'static Built {
     })
 }
 
-/// The requirements.txt + setup.py fixture with a compiled extension.
+/// The requirements.txt + setup.py fixture with a compiled extension, as deb, rpm and tarball
+/// from one run.
 pub fn ext() -> &'static Built {
     static B: OnceLock<Built> = OnceLock::new();
-    B.get_or_init(|| build_venv("ext-app", "work", &[]))
+    B.get_or_init(|| build_venv_targets("ext-app", "work", "deb,rpm,tar", &[]))
 }
 
 /// The dir fixture's command line (also the README's example).
@@ -164,7 +187,8 @@ pub fn dir_args() -> Vec<String> {
     let s = |p: &str| d.join(p).display().to_string();
     [
         "-s", "dir", "-t", "deb", "-n", "hello-dir", "-v", "1.0", "--iteration", "1",
-        "-m", "pkgr developers <pkgr@example.org>", "--license", "MIT",
+        "-m", "pkgr developers <pkgr@example.org>", "--license", "MIT", "-a", "all",
+        "--url", "https://example.org/hello-dir",
         "--description", "Prints a configured greeting\nA fixture for pkgr: a shell script in /usr/bin, a conffile in /etc and maintainer scripts.",
         "--after-install", &s("scripts/after-install"),
         "--after-remove", &s("scripts/after-remove"),

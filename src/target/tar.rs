@@ -1,0 +1,173 @@
+//! The tarball writer: the payload as a plain tar (`.tar`, `.tar.gz`, `.tar.xz`, `.tar.zst`),
+//! laid out by [`crate::archive`] (deterministic, `./`-relative names, root:root), so that
+//! `tar -C / -xf NAME.tar.zst` installs it. `--tar-prefix DIR` roots every entry below `DIR`
+//! instead. A tarball has no maintainer scripts: a venv's byte-code is compiled on first use.
+
+use std::io::Write;
+
+use crate::archive::{self, TarOptions};
+use crate::compress::Compression;
+use crate::model::{Entry, Package, PkgPath};
+use crate::target::{Target, TargetError, WriteContext};
+
+/// The tarball writer.
+pub struct Tar {
+    compression: Compression,
+    prefix: Option<PkgPath>,
+}
+
+impl Tar {
+    /// A writer with this compression, optionally rooting everything under `prefix`.
+    pub fn new(compression: Compression, prefix: Option<PkgPath>) -> Self {
+        Tar {
+            compression,
+            prefix,
+        }
+    }
+
+    fn rooted(&self, pkg: &Package) -> Result<Package, TargetError> {
+        let Some(prefix) = &self.prefix else {
+            return Ok(pkg.clone());
+        };
+        let mut out = Package {
+            meta: pkg.meta.clone(),
+            ..Default::default()
+        };
+        for e in &pkg.entries {
+            let path = prefix
+                .join(e.path.relative())
+                .map_err(|err| TargetError::invalid("--tar-prefix", err.to_string()))?;
+            let mut moved = Entry { path, ..e.clone() };
+            if let crate::model::EntryKind::HardLink { target } = &e.kind {
+                moved.kind = crate::model::EntryKind::HardLink {
+                    target: prefix
+                        .join(target.relative())
+                        .map_err(|err| TargetError::invalid("--tar-prefix", err.to_string()))?,
+                };
+            }
+            out.entries.push(moved);
+        }
+        out.finalize()
+            .map_err(|e| TargetError::invalid("--tar-prefix", e.to_string()))?;
+        Ok(out)
+    }
+}
+
+impl Target for Tar {
+    fn name(&self) -> &'static str {
+        "tar"
+    }
+
+    fn extension(&self) -> &'static str {
+        match self.compression.algorithm {
+            crate::compress::Algorithm::None => "tar",
+            crate::compress::Algorithm::Gzip => "tar.gz",
+            crate::compress::Algorithm::Xz => "tar.xz",
+            crate::compress::Algorithm::Zstd => "tar.zst",
+        }
+    }
+
+    /// `NAME-VERSION[-ITERATION].ARCH.tar.EXT`, ARCH as `uname -m` names it (`x86_64`).
+    fn file_name(&self, pkg: &Package) -> String {
+        let mut v = pkg.meta.version.clone();
+        if let Some(i) = &pkg.meta.iteration {
+            v.push('-');
+            v.push_str(i);
+        }
+        format!(
+            "{}-{}.{}.{}",
+            pkg.meta.name,
+            v,
+            self.architecture(pkg),
+            self.extension()
+        )
+    }
+
+    fn architecture(&self, pkg: &Package) -> String {
+        crate::target::rpm::rpm_arch(&pkg.meta.architecture).to_string()
+    }
+
+    fn validate(&self, pkg: &Package) -> Result<(), TargetError> {
+        if pkg.meta.name.is_empty() || pkg.meta.name.contains(['/', '\n']) {
+            return Err(TargetError::invalid(
+                "Name (-n/--name)",
+                format!(
+                    "'{}' cannot be part of a file name",
+                    pkg.meta.name.escape_debug()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn write(
+        &self,
+        pkg: &Package,
+        out: &mut dyn Write,
+        ctx: &WriteContext,
+    ) -> Result<(), TargetError> {
+        self.validate(pkg)?;
+        let pkg = self.rooted(pkg)?;
+        let enc = self.compression.encoder(out)?;
+        let opts = TarOptions {
+            mtime: ctx.mtime,
+            root_entry: false,
+        };
+        let (enc, _) = archive::write_tar(&pkg, enc, opts)?;
+        enc.finish()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compress::Algorithm;
+    use std::io::Read;
+
+    #[test]
+    fn writes_relative_entries_optionally_under_a_prefix() {
+        let mut p = Package::default();
+        p.meta.name = "hello".into();
+        p.meta.version = "1.0".into();
+        p.meta.architecture = "amd64".into();
+        p.entries.push(Entry::bytes(
+            PkgPath::parse("/opt/app/run").unwrap(),
+            b"x".to_vec(),
+            0o755,
+        ));
+        p.finalize().unwrap();
+        let l = crate::listener::Collect::default();
+        let ctx = WriteContext {
+            mtime: 1,
+            listener: &l,
+        };
+        for (prefix, want) in [
+            (None, "./opt/app/run"),
+            (Some("/srv/root"), "./srv/root/opt/app/run"),
+        ] {
+            let t = Tar::new(
+                Compression::new(Algorithm::Gzip, None).unwrap(),
+                prefix.map(|s| PkgPath::parse(s).unwrap()),
+            );
+            assert_eq!(t.file_name(&p), "hello-1.0.x86_64.tar.gz");
+            let mut out = Vec::new();
+            t.write(&p, &mut out, &ctx).unwrap();
+            let mut raw = Vec::new();
+            flate2::read::GzDecoder::new(&out[..])
+                .read_to_end(&mut raw)
+                .unwrap();
+            let mut a = tar::Archive::new(&raw[..]);
+            let names: Vec<String> = a
+                .entries()
+                .unwrap()
+                .map(|e| String::from_utf8(e.unwrap().path_bytes().to_vec()).unwrap())
+                .collect();
+            assert_eq!(names.last().unwrap(), want);
+            assert!(
+                !names.contains(&"./".to_string()),
+                "no root entry: {names:?}"
+            );
+        }
+    }
+}

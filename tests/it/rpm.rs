@@ -1,0 +1,423 @@
+//! `-t rpm` and `-t tar` (with deb, from one source pass): judged by rpm, rpm2cpio | cpio,
+//! rpmlint, tar, and installed for real (rpm with a private database, the tarball at /).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::*;
+
+fn rpm_q(rpm: &Path, args: &[&str]) -> String {
+    stdout(&run_ok(Command::new("rpm").arg("-qp").args(args).arg(rpm)))
+}
+
+#[test]
+fn one_venv_build_feeds_every_target() {
+    let b = ext();
+    assert_eq!(
+        b.stderr.matches("creating a virtualenv").count(),
+        1,
+        "{}",
+        b.stderr
+    );
+    let names: Vec<String> = [&b.deb, b.rpm.as_ref().unwrap(), b.tar.as_ref().unwrap()]
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "ext-hello_1.2.0_amd64.deb",
+            "ext-hello-1.2.0-1.x86_64.rpm",
+            "ext-hello-1.2.0.x86_64.tar.zst"
+        ]
+    );
+    // One sha256sum line per artifact.
+    assert_eq!(b.stdout.lines().count(), 3, "{}", b.stdout);
+}
+
+#[test]
+fn rpm_metadata_relations_and_scripts_are_what_rpm_reports() {
+    if !have("rpm") {
+        return;
+    }
+    let rpm = ext().rpm.clone().unwrap();
+    let (minor, _) = system_python();
+    let info = rpm_q(&rpm, &["-i"]);
+    for want in [
+        "Name        : ext-hello",
+        "Version     : 1.2.0",
+        "Release     : 1",
+        "Architecture: x86_64",
+        "License     : BSD-3-Clause",
+        "Build Host  : pkgr",
+        "Packager    : pkgr developers <pkgr@example.org>",
+        "URL         : https://example.org/ext-hello",
+        "Summary     : Escapes HTML with a compiled extension",
+        "Build Date  : Mon Jan  1 00:00:00 2024",
+    ] {
+        assert!(info.contains(want), "{want} not in\n{info}");
+    }
+    let requires = rpm_q(&rpm, &["--requires"]);
+    for want in [
+        format!("/usr/bin/python{minor}"),
+        "libc.so.6()(64bit)".into(),
+        "libc.so.6(GLIBC_2.14)(64bit)".into(),
+    ] {
+        assert!(
+            requires.lines().any(|l| l == want),
+            "{want} not in\n{requires}"
+        );
+    }
+    let provides = rpm_q(&rpm, &["--provides"]);
+    assert!(
+        provides.lines().any(|l| l == "ext-hello = 1.2.0-1"),
+        "{provides}"
+    );
+    let list = rpm_q(&rpm, &["-l"]);
+    assert!(list
+        .lines()
+        .any(|l| l == "/opt/venvs/ext-hello/bin/ext-hello"));
+    assert!(
+        !list.lines().any(|l| l == "/opt" || l == "/usr"),
+        "system directories are not owned"
+    );
+    assert!(!list.contains("__pycache__"));
+    let scripts = rpm_q(&rpm, &["--scripts"]);
+    assert!(
+        scripts.contains("postinstall scriptlet (using /bin/sh)"),
+        "{scripts}"
+    );
+    assert!(scripts.contains("compileall -q -f --invalidation-mode checked-hash"));
+    assert!(
+        scripts.contains("if [ \"$1\" -eq 0 ]; then"),
+        "pycs are removed only on erase: {scripts}"
+    );
+}
+
+#[test]
+fn rpm_digests_verify() {
+    if !have("rpm") {
+        return;
+    }
+    let out = stdout(&run_ok(
+        Command::new("rpm")
+            .arg("-Kv")
+            .arg(ext().rpm.as_ref().unwrap()),
+    ));
+    assert!(out.contains("Header SHA256 digest: OK"), "{out}");
+    assert!(out.contains("Payload SHA256 digest: OK"), "{out}");
+    assert!(!out.contains("BAD"), "{out}");
+}
+
+fn assert_rpmlint_clean(rpm: &Path) {
+    let text = std::fs::read_to_string(repo().join("tests/rpmlint-accepted.txt")).unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let rc = d.path().join("rpmlintrc");
+    let mut filters = String::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let (re, reason) = line.split_once("  ").expect("regex, two spaces, reason");
+        assert!(reason.trim().len() > 10, "{re} needs a reason");
+        filters.push_str(&format!("addFilter(r\"{}\")\n", re.trim()));
+    }
+    std::fs::write(&rc, filters).unwrap();
+    let out = Command::new("rpmlint")
+        .arg("-r")
+        .arg(&rc)
+        .arg(rpm)
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    // One accepted list serves every package, so a filter unused on this one is no finding.
+    let left: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            (l.contains(": E: ") || l.contains(": W: ")) && !l.contains("unused-rpmlintrc-filter")
+        })
+        .collect();
+    assert!(
+        left.is_empty(),
+        "rpmlint findings not in tests/rpmlint-accepted.txt:\n{}",
+        left.join("\n")
+    );
+    assert!(
+        text.contains("packages and 0 specfiles checked"),
+        "rpmlint did not run: {text}"
+    );
+}
+
+#[test]
+fn rpmlint_reports_nothing_beyond_the_accepted_list() {
+    if !have("rpmlint") {
+        return;
+    }
+    assert_rpmlint_clean(ext().rpm.as_ref().unwrap());
+    let d = tempfile::tempdir().unwrap();
+    let rpm = d.path().join("hello-dir-1.0-1.noarch.rpm");
+    let mut args = dir_args();
+    let t = args.iter().position(|a| a == "-t").unwrap();
+    args[t + 1] = "rpm".into();
+    let mut cmd = pkgr();
+    cmd.args(args)
+        .arg("-p")
+        .arg(format!("{}/", d.path().display()));
+    run_ok(&mut cmd);
+    assert_rpmlint_clean(&rpm);
+}
+
+/// Every file, symlink and directory below `root/prefix`: kind, permission bits, link target or
+/// content digest.
+fn tree(root: &Path, prefix: &str) -> BTreeMap<String, String> {
+    let listing = sh(&format!(
+        "cd {}{prefix} && find . -printf '%p\\t%y\\t%m\\t%l\\n' | sort",
+        root.display()
+    ));
+    let mut out = BTreeMap::new();
+    for line in listing.lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let mut v = format!("{} {} {}", cols[1], cols[2], cols[3]);
+        if cols[1] == "f" {
+            let sum = sh(&format!(
+                "sha256sum '{}{prefix}/{}'",
+                root.display(),
+                cols[0]
+            ));
+            v.push_str(sum.split_whitespace().next().unwrap());
+        }
+        out.insert(cols[0].to_string(), v);
+    }
+    out
+}
+
+#[test]
+fn deb_rpm_and_tarball_hold_the_same_tree() {
+    if !have("rpm2cpio") || !have("cpio") || !have("dpkg-deb") || !have("zstd") {
+        return;
+    }
+    let b = ext();
+    let d = tempfile::tempdir().unwrap();
+    let from_deb = extract(&b.deb, &d.path().join("deb"));
+    let from_rpm: PathBuf = d.path().join("rpm");
+    std::fs::create_dir_all(&from_rpm).unwrap();
+    sh(&format!(
+        "cd {} && rpm2cpio {} | cpio -idm --quiet",
+        from_rpm.display(),
+        b.rpm.as_ref().unwrap().display()
+    ));
+    let from_tar = d.path().join("tar");
+    std::fs::create_dir_all(&from_tar).unwrap();
+    run_ok(
+        Command::new("tar")
+            .arg("--zstd")
+            .arg("-xf")
+            .arg(b.tar.as_ref().unwrap())
+            .arg("-C")
+            .arg(&from_tar),
+    );
+    let prefix = "/opt/venvs/ext-hello";
+    let t_deb = tree(&from_deb, prefix);
+    assert!(t_deb.len() > 100, "{}", t_deb.len());
+    assert_eq!(
+        t_deb,
+        tree(&from_rpm, prefix),
+        "rpm payload differs from the deb's"
+    );
+    assert_eq!(
+        t_deb,
+        tree(&from_tar, prefix),
+        "tarball differs from the deb's"
+    );
+    let listing = sh(&format!(
+        "tar --zstd -tf {}",
+        b.tar.as_ref().unwrap().display()
+    ));
+    assert!(
+        listing.lines().all(|l| l.starts_with("./opt/")),
+        "relative entries only"
+    );
+}
+
+#[test]
+fn rpm_installs_runs_and_erases_cleanly() {
+    if !have("rpm") || !root() {
+        return;
+    }
+    let b = ext();
+    let d = tempfile::tempdir().unwrap();
+    let db = d.path().join("rpmdb");
+    let prefix = "/opt/venvs/ext-hello";
+    let _g = dpkg_lock();
+    let rpm = |args: &[&str]| {
+        let mut c = Command::new("rpm");
+        c.args(args).arg("--dbpath").arg(&db);
+        c
+    };
+    run_ok(rpm(&["-i", "--nodeps"]).arg(b.rpm.as_ref().unwrap()));
+    let out = run_ok(&mut Command::new(format!("{prefix}/bin/ext-hello")));
+    assert!(
+        stdout(&out).contains("ext-hello &lt;b&gt;"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        !sh(&format!("find {prefix} -name '*.pyc' | head -1")).is_empty(),
+        "%post compiled"
+    );
+    run_ok(&mut Command::new(format!("{prefix}/bin/ext-hello")));
+    let verify = rpm(&["-V", "--nodeps", "ext-hello"]).output().unwrap();
+    assert!(verify.status.success(), "rpm -V: {}", stdout(&verify));
+    for p in &b.build_paths {
+        assert!(
+            grep_files(Path::new(prefix), p).is_empty(),
+            "installed files mention {p}"
+        );
+    }
+    run_ok(&mut rpm(&["-e", "ext-hello"]));
+    assert!(!Path::new(prefix).exists(), "rpm -e left {prefix}");
+}
+
+#[test]
+fn tarball_extracts_at_root_and_runs() {
+    if !have("zstd") || !root() {
+        return;
+    }
+    let b = ext();
+    let prefix = "/opt/venvs/ext-hello";
+    let _g = dpkg_lock();
+    run_ok(
+        Command::new("tar")
+            .args(["--zstd", "-xf"])
+            .arg(b.tar.as_ref().unwrap())
+            .args(["-C", "/"]),
+    );
+    let out = Command::new(format!("{prefix}/bin/ext-hello"))
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(prefix).unwrap();
+    let _ = std::fs::remove_dir("/opt/venvs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains(&format!("prefix={prefix}")));
+}
+
+/// Writes a script that logs its phase and arguments to `log`.
+fn logging_script(dir: &Path, phase: &str, log: &Path) -> String {
+    let p = dir.join(phase);
+    std::fs::write(
+        &p,
+        format!("#!/bin/sh\necho \"{phase} $*\" >> {}\n", log.display()),
+    )
+    .unwrap();
+    p.display().to_string()
+}
+
+fn upgrade_args(dir: &Path, log: &Path, version: &str, target: &str, out: &Path) -> Vec<String> {
+    let mut a = vec![
+        "-s",
+        "dir",
+        "-t",
+        target,
+        "-n",
+        "pkgr-upgrade-test",
+        "-v",
+        version,
+        "-m",
+        "A B <a@example.org>",
+        "--description",
+        "Upgrade script test",
+        "-C",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect::<Vec<_>>();
+    a.push(repo().join("fixtures/dir-app").display().to_string());
+    for phase in [
+        "before-install",
+        "after-install",
+        "before-upgrade",
+        "after-upgrade",
+        "before-remove",
+        "after-remove",
+    ] {
+        a.push(format!("--{phase}"));
+        a.push(logging_script(dir, phase, log));
+    }
+    a.push("-p".into());
+    a.push(out.display().to_string());
+    a.push("bin/hello-dir=/usr/lib/pkgr-upgrade-test/hello".into());
+    a
+}
+
+/// fpm's upgrade scripts: on install only the install scripts run, on upgrade only the upgrade
+/// scripts, on removal only the remove scripts; checked with dpkg and with rpm.
+#[test]
+fn upgrade_scripts_run_exactly_once_in_the_right_case() {
+    if !have("dpkg") || !have("rpm") || !root() {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let log = d.path().join("log");
+    for (target, install, upgrade, remove) in [
+        (
+            "deb",
+            vec!["dpkg", "-i"],
+            vec!["dpkg", "-i"],
+            vec!["dpkg", "--purge", "pkgr-upgrade-test"],
+        ),
+        (
+            "rpm",
+            vec!["rpm", "-i", "--nodeps"],
+            vec!["rpm", "-U", "--nodeps"],
+            vec!["rpm", "-e", "pkgr-upgrade-test"],
+        ),
+    ] {
+        let v1 = d.path().join(format!("v1.{target}"));
+        let v2 = d.path().join(format!("v2.{target}"));
+        run_ok(pkgr().args(upgrade_args(d.path(), &log, "1.0", target, &v1)));
+        run_ok(pkgr().args(upgrade_args(d.path(), &log, "2.0", target, &v2)));
+        let db = d.path().join("rpmdb");
+        let with_db = |mut v: Vec<&str>| {
+            let mut c = Command::new(v.remove(0));
+            c.args(v);
+            if target == "rpm" {
+                c.arg("--dbpath").arg(&db);
+            }
+            c
+        };
+        let _g = dpkg_lock();
+        let _ = std::fs::remove_file(&log);
+        run_ok(with_db(install.clone()).arg(&v1));
+        let after_install = std::fs::read_to_string(&log).unwrap();
+        run_ok(with_db(upgrade.clone()).arg(&v2));
+        let after_upgrade = std::fs::read_to_string(&log).unwrap();
+        run_ok(&mut with_db(remove.clone()));
+        let after_remove = std::fs::read_to_string(&log).unwrap();
+        let phases = |s: &str| {
+            s.lines()
+                .map(|l| l.split(' ').next().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            phases(&after_install),
+            ["before-install", "after-install"],
+            "{target}: {after_install}"
+        );
+        assert_eq!(
+            phases(&after_upgrade)[2..],
+            ["before-upgrade", "after-upgrade"],
+            "{target}: {after_upgrade}"
+        );
+        assert_eq!(
+            phases(&after_remove)[4..],
+            ["before-remove", "after-remove"],
+            "{target}: {after_remove}"
+        );
+        assert!(!Path::new("/usr/lib/pkgr-upgrade-test").exists());
+    }
+}
