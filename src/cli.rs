@@ -184,6 +184,11 @@ pub struct Cli {
     #[arg(long = "rpm-build-host", default_value = "pkgr")]
     pub rpm_build_host: String,
 
+    /// Sign the .rpm with this ASCII-armored OpenPGP secret key (passphrase from the environment
+    /// variable PKGR_RPM_PASSPHRASE). Needs a pkgr built with the 'sign' feature.
+    #[arg(long = "rpm-sign-key")]
+    pub rpm_sign_key: Option<PathBuf>,
+
     /// Compression of the tarball. Default: from a -p file name (.tar.gz, .tgz, .tar.xz, .tar.zst,
     /// .tar), else zst.
     #[arg(long = "tar-compression", value_parser = ["gz", "xz", "zst", "none"])]
@@ -357,6 +362,7 @@ impl Cli {
                 deb_compression,
                 rpm_compression,
                 rpm_build_host: self.rpm_build_host,
+                rpm_sign_key: self.rpm_sign_key,
                 tar_compression,
                 tar_prefix,
             },

@@ -105,6 +105,9 @@ pub struct TargetOptions {
     pub rpm_compression: Compression,
     /// The rpm Build Host tag (fixed, so builds are reproducible).
     pub rpm_build_host: String,
+    /// `--rpm-sign-key`: an ASCII-armored OpenPGP secret key to sign the rpm with (needs the
+    /// `sign` feature); its passphrase comes from `PKGR_RPM_PASSPHRASE`.
+    pub rpm_sign_key: Option<std::path::PathBuf>,
     /// Compression of the tarball.
     pub tar_compression: Compression,
     /// `--tar-prefix`: root the tarball's entries here.
@@ -116,10 +119,10 @@ impl TargetKind {
     pub fn build(self, opts: &TargetOptions) -> Box<dyn Target> {
         match self {
             TargetKind::Deb => Box::new(deb::Deb::new(opts.deb_compression)),
-            TargetKind::Rpm => Box::new(rpm::Rpm::new(
-                opts.rpm_compression,
-                opts.rpm_build_host.clone(),
-            )),
+            TargetKind::Rpm => Box::new(
+                rpm::Rpm::new(opts.rpm_compression, opts.rpm_build_host.clone())
+                    .signed_with(opts.rpm_sign_key.clone()),
+            ),
             TargetKind::Tar => {
                 Box::new(tar::Tar::new(opts.tar_compression, opts.tar_prefix.clone()))
             }

@@ -421,3 +421,95 @@ fn upgrade_scripts_run_exactly_once_in_the_right_case() {
         assert!(!Path::new("/usr/lib/pkgr-upgrade-test").exists());
     }
 }
+
+/// `--rpm-sign-key` (cargo feature `sign`): rpm verifies the signature with the public key and
+/// rejects the package without it.
+#[cfg(feature = "sign")]
+#[test]
+fn signed_rpm_verifies_with_the_public_key() {
+    if !have("gpg") || !have("rpmkeys") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path().join("gnupg");
+    std::fs::create_dir_all(&home).unwrap();
+    let gpg = |args: &[&str]| {
+        let mut c = Command::new("gpg");
+        c.arg("--homedir")
+            .arg(&home)
+            .args(["--batch", "--pinentry-mode", "loopback", "--passphrase", ""])
+            .args(args);
+        c
+    };
+    run_ok(&mut gpg(&[
+        "--quick-gen-key",
+        "pkgr test <test@example.org>",
+        "rsa3072",
+        "sign",
+        "never",
+    ]));
+    let secret = stdout(&run_ok(&mut gpg(&["--armor", "--export-secret-keys"])));
+    let public = stdout(&run_ok(&mut gpg(&["--armor", "--export"])));
+    std::fs::write(d.path().join("secret.asc"), secret).unwrap();
+    std::fs::write(d.path().join("public.asc"), public).unwrap();
+    let mut args = dir_args();
+    let t = args.iter().position(|a| a == "-t").unwrap();
+    args[t + 1] = "rpm".into();
+    let rpm = d.path().join("signed.rpm");
+    run_ok(
+        pkgr()
+            .args(&args)
+            .arg("--rpm-sign-key")
+            .arg(d.path().join("secret.asc"))
+            .arg("-p")
+            .arg(&rpm),
+    );
+    let db = d.path().join("db");
+    let k = |extra: &[&str]| {
+        Command::new("rpmkeys")
+            .arg("--dbpath")
+            .arg(&db)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let before = k(&["-Kv", rpm.to_str().unwrap()]);
+    assert!(
+        !before.status.success(),
+        "an unknown key must not verify: {}",
+        stdout(&before)
+    );
+    run_ok(
+        Command::new("rpmkeys")
+            .arg("--dbpath")
+            .arg(&db)
+            .arg("--import")
+            .arg(d.path().join("public.asc")),
+    );
+    let after = k(&["-Kv", rpm.to_str().unwrap()]);
+    let text = stdout(&after);
+    assert!(after.status.success(), "{text}");
+    assert!(
+        text.contains("Signature, key ID") && text.contains(": OK"),
+        "{text}"
+    );
+    assert!(!text.contains("NOT OK") && !text.contains("BAD"), "{text}");
+}
+
+#[test]
+fn sign_key_without_the_feature_or_file_is_a_clear_error() {
+    let mut args = dir_args();
+    let t = args.iter().position(|a| a == "-t").unwrap();
+    args[t + 1] = "rpm".into();
+    let d = tempfile::tempdir().unwrap();
+    let out = pkgr()
+        .args(&args)
+        .args(["--rpm-sign-key", "/nonexistent/key.asc", "-p"])
+        .arg(d.path().join("x.rpm"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--rpm-sign-key"), "{err}");
+    assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0);
+}
