@@ -109,6 +109,14 @@ pub struct Cli {
     #[arg(long)]
     pub replaces: Vec<String>,
 
+    /// A package recommended alongside this one (a weak dependency). Repeatable.
+    #[arg(long, alias = "deb-recommends")]
+    pub recommends: Vec<String>,
+
+    /// A package suggested alongside this one. Repeatable.
+    #[arg(long, alias = "deb-suggests")]
+    pub suggests: Vec<String>,
+
     /// A configuration file (installed path; a directory means every file below it). Files under
     /// /etc are configuration files anyway. Repeatable.
     #[arg(long = "config-files")]
@@ -338,6 +346,8 @@ impl Cli {
             provides: self.provides,
             conflicts: self.conflicts,
             replaces: self.replaces,
+            recommends: self.recommends,
+            suggests: self.suggests,
             config_files: self.config_files,
             directories: self.directories,
             scripts,

@@ -73,6 +73,10 @@ pub struct BuildRequest {
     pub conflicts: Vec<String>,
     /// `--replaces`.
     pub replaces: Vec<String>,
+    /// `--recommends`.
+    pub recommends: Vec<String>,
+    /// `--suggests`.
+    pub suggests: Vec<String>,
     /// `--config-files`: package paths (a directory means every file below it).
     pub config_files: Vec<String>,
     /// `--directories`: package directories the package owns (created if absent).
@@ -182,6 +186,8 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Artifact>,
     let provides = parse_relations("--provides", &req.provides)?;
     let conflicts = parse_relations("--conflicts", &req.conflicts)?;
     let replaces = parse_relations("--replaces", &req.replaces)?;
+    let recommends = parse_relations("--recommends", &req.recommends)?;
+    let suggests = parse_relations("--suggests", &req.suggests)?;
     let excludes = source::Excludes::new(&req.excludes)?;
 
     // Source → model.
@@ -255,6 +261,8 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Artifact>,
     relation::merge(&mut pkg.relations.provides, provides);
     relation::merge(&mut pkg.relations.conflicts, conflicts);
     relation::merge(&mut pkg.relations.replaces, replaces);
+    relation::merge(&mut pkg.relations.recommends, recommends);
+    relation::merge(&mut pkg.relations.suggests, suggests);
     pkg.scripts.user = user_scripts;
 
     // Transforms.

@@ -320,6 +320,10 @@ pub struct Relations {
     pub conflicts: Vec<Relation>,
     /// `Replaces` (rpm `Obsoletes`).
     pub replaces: Vec<Relation>,
+    /// `Recommends` (weak dependency; rpm `Recommends`).
+    pub recommends: Vec<Relation>,
+    /// `Suggests` (rpm `Suggests`).
+    pub suggests: Vec<Relation>,
 }
 
 /// When a maintainer script runs, in format-neutral terms (fpm's names). Each target maps

@@ -425,6 +425,8 @@ pub fn control_file(pkg: &Package) -> String {
     let r = &pkg.relations;
     relations_field("Pre-Depends", &r.pre_depends, &mut c);
     relations_field("Depends", &r.depends, &mut c);
+    relations_field("Recommends", &r.recommends, &mut c);
+    relations_field("Suggests", &r.suggests, &mut c);
     relations_field("Conflicts", &r.conflicts, &mut c);
     relations_field("Replaces", &r.replaces, &mut c);
     relations_field("Provides", &r.provides, &mut c);
@@ -798,6 +800,12 @@ mod tests {
             "{c}"
         );
         assert!(c.contains("Depends: python3.11 (>= 3.11.2)\n"));
+        p.relations
+            .recommends
+            .push(Relation::parse("curl").unwrap());
+        p.relations.suggests.push(Relation::parse("jq").unwrap());
+        let c = control_file(&p);
+        assert!(c.contains("Recommends: curl\nSuggests: jq\n"), "{c}");
         assert!(c.ends_with("Description: Say hello\n Longer text.\n"));
         let d = Deb::new(Compression::new(Algorithm::Xz, None).unwrap());
         assert_eq!(d.file_name(&p), "hello_1.0-1_amd64.deb");

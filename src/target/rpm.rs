@@ -11,7 +11,7 @@
 //!   distribution resolves), the sonames compiled files need in rpm's own elfdeps form
 //!   (`libc.so.6()(64bit)`, `libc.so.6(GLIBC_2.14)(64bit)`), and `-d` translated:
 //!   `a (>= 1)` → `a >= 1`, `<<` → `<`, `>>` → `>`, alternatives → a rich dependency `(a or b)`.
-//! - Provides, Conflicts, Obsoletes (← `--replaces`) likewise.
+//! - Provides, Conflicts, Obsoletes (← `--replaces`), Recommends, Suggests likewise.
 //! - Scripts: `%pre`/`%post`/`%preun`/`%postun` from [`scripts::RPM`], each run by the
 //!   interpreter its `#!` line names.
 //! - Files: modes, owners, symlinks; config files `%config(noreplace)`; files under
@@ -454,6 +454,12 @@ impl Target for Rpm {
         for rel in &r.replaces {
             b.obsoletes(rpm_relation(rel));
         }
+        for rel in &r.recommends {
+            b.recommends(rpm_relation(rel));
+        }
+        for rel in &r.suggests {
+            b.suggests(rpm_relation(rel));
+        }
 
         // Scripts.
         for (i, slot) in scripts::RPM.iter().enumerate() {
@@ -586,6 +592,12 @@ mod tests {
         p.relations
             .replaces
             .push(Relation::parse("old-hello (<< 1.0)").unwrap());
+        p.relations
+            .recommends
+            .push(Relation::parse("curl").unwrap());
+        p.relations
+            .suggests
+            .push(Relation::parse("jq (>= 1.6)").unwrap());
         p.python = Some(PythonRequirement {
             minor: "3.11".into(),
             full: "3.11.2".into(),
@@ -695,6 +707,20 @@ mod tests {
             .map(|d| d.name.clone())
             .collect();
         assert_eq!(obs, ["old-hello"]);
+        let rec: Vec<String> = md
+            .get_recommends()
+            .unwrap()
+            .iter()
+            .map(|d| d.name.clone())
+            .collect();
+        assert_eq!(rec, ["curl"]);
+        let sug: Vec<String> = md
+            .get_suggests()
+            .unwrap()
+            .iter()
+            .map(|d| d.name.clone())
+            .collect();
+        assert_eq!(sug, ["jq"]);
         let post = md.get_post_install_script().unwrap();
         assert!(post.script.contains("echo compile"), "{}", post.script);
         let files = md.get_file_entries().unwrap();

@@ -513,3 +513,62 @@ fn sign_key_without_the_feature_or_file_is_a_clear_error() {
     assert!(err.contains("--rpm-sign-key"), "{err}");
     assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0);
 }
+
+/// Relations given on the command line, as dpkg-deb and rpm read them back.
+#[test]
+fn user_relations_render_in_each_format() {
+    if !have("rpm") || !have("dpkg-deb") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let mut args = dir_args();
+    let t = args.iter().position(|a| a == "-t").unwrap();
+    args[t + 1] = "deb,rpm".into();
+    let extra = [
+        "-d",
+        "libpq5 (>= 15) | libpq-ng",
+        "-d",
+        "curl >> 7",
+        "--provides",
+        "hello-api (= 2)",
+        "--conflicts",
+        "hello-old (<< 1)",
+        "--replaces",
+        "hello-old (<< 1)",
+        "--recommends",
+        "jq",
+        "--deb-suggests",
+        "less (>= 500)",
+    ];
+    run_ok(
+        pkgr()
+            .args(&args)
+            .args(extra)
+            .arg("-p")
+            .arg(format!("{}/", d.path().display())),
+    );
+    let deb = d.path().join("hello-dir_1.0-1_all.deb");
+    assert_eq!(
+        field(&deb, "Depends"),
+        "libpq5 (>= 15) | libpq-ng, curl (>> 7)"
+    );
+    assert_eq!(field(&deb, "Provides"), "hello-api (= 2)");
+    assert_eq!(field(&deb, "Conflicts"), "hello-old (<< 1)");
+    assert_eq!(field(&deb, "Replaces"), "hello-old (<< 1)");
+    assert_eq!(field(&deb, "Recommends"), "jq");
+    assert_eq!(field(&deb, "Suggests"), "less (>= 500)");
+    let rpm = d.path().join("hello-dir-1.0-1.noarch.rpm");
+    let req = rpm_q(&rpm, &["--requires"]);
+    assert!(
+        req.lines().any(|l| l == "(libpq5 >= 15 or libpq-ng)"),
+        "{req}"
+    );
+    assert!(req.lines().any(|l| l == "curl > 7"), "{req}");
+    assert!(rpm_q(&rpm, &["--provides"])
+        .lines()
+        .any(|l| l == "hello-api = 2"));
+    assert_eq!(rpm_q(&rpm, &["--conflicts"]).trim(), "hello-old < 1");
+    assert_eq!(rpm_q(&rpm, &["--obsoletes"]).trim(), "hello-old < 1");
+    assert_eq!(rpm_q(&rpm, &["--recommends"]).trim(), "jq");
+    assert_eq!(rpm_q(&rpm, &["--suggests"]).trim(), "less >= 500");
+}
