@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use md5::{Digest, Md5};
 use tar::{EntryType, Header};
 
+use crate::listener::Listener;
 use crate::model::{Content, Entry, EntryKind, Package};
 
 /// A failure while writing an archive.
@@ -56,8 +57,10 @@ pub struct FileDigest {
 }
 
 /// Options for [`write_tar`].
-#[derive(Debug, Clone, Copy)]
-pub struct TarOptions {
+#[derive(Clone, Copy)]
+pub struct TarOptions<'a> {
+    /// Told how many file bytes were written, for progress bars.
+    pub progress: Option<&'a dyn Listener>,
     /// Every entry's mtime, seconds since the epoch.
     pub mtime: u64,
     /// Emit a `./` entry for the root directory first.
@@ -128,6 +131,9 @@ pub fn write_tar<W: Write>(
                             other => other,
                         })?;
                         check_size(p, *size, r.count)?;
+                        if let Some(l) = opts.progress {
+                            l.advance(*size);
+                        }
                         r.md5.finalize().into()
                     }
                 };
@@ -292,6 +298,7 @@ mod tests {
     fn names_are_dot_slash_dirs_end_in_slash_and_long_names_survive() {
         let pkg = sample();
         let opts = TarOptions {
+            progress: None,
             mtime: 1_700_000_000,
             root_entry: true,
         };

@@ -1,29 +1,44 @@
-//! Command-line flags (fpm's names where a user would type them) → [`BuildRequest`].
+//! Command-line flags (fpm's names where a user would type them) and `pkgr.toml` → an [`Action`].
+//!
+//! Precedence: a flag on the command line, then the key in `pkgr.toml` (see [`crate::config`]),
+//! then the documented default.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use clap::Parser;
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::compress::{Algorithm, Compression};
+use crate::config::{self, FileSpec, Loaded};
 use crate::model::Phase;
 use crate::source::dir::DirOptions;
 use crate::source::virtualenv::VenvOptions;
 use crate::source::SourceKind;
 use crate::target::{TargetKind, TargetOptions};
-use crate::{BuildRequest, Error};
+use crate::{BuildRequest, Error, Override};
 
 /// Build native packages from a Python application or a directory, in one step.
 ///
-/// Example: pkgr -s virtualenv -t deb ./app
+/// Examples: pkgr -s virtualenv -t deb ./app; pkgr -s dir -t rpm -n tool bin/tool=/usr/bin/tool;
+/// pkgr (reads ./pkgr.toml).
 #[derive(Debug, Parser)]
 #[command(
     name = "pkgr",
     disable_version_flag = true,
     args_override_self = true,
+    args_conflicts_with_subcommands = true,
     after_help = "Exit status: 0 success, 1 build failure (pip, I/O, disk full), 2 invalid input.\nEnvironment: SOURCE_DATE_EPOCH sets every timestamp in the package (default 2024-01-01)."
 )]
 pub struct Cli {
+    /// Other tasks than building.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Read options from this pkgr.toml (default: pkgr.toml in the PATH directory, or in the
+    /// current directory when no PATH is given). Flags given here override it.
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Source type: 'virtualenv' (an app directory with pyproject.toml/setup.py/requirements.txt,
     /// or an existing venv) or 'dir' (files, with src=dst mappings).
     #[arg(short = 's', long = "input-type", alias = "source", value_enum)]
@@ -53,7 +68,7 @@ pub struct Cli {
     #[arg(short = 'V')]
     pub print_version: bool,
 
-    /// Package revision: the Debian revision after '-' (RPM Release). Default: none.
+    /// Package revision: the Debian revision after '-' (RPM Release, default 1). Default: none.
     #[arg(long)]
     pub iteration: Option<String>,
 
@@ -61,9 +76,9 @@ pub struct Cli {
     #[arg(long)]
     pub epoch: Option<u32>,
 
-    /// Architecture: 'native' (the build host's), 'all', or a Debian name such as amd64.
-    #[arg(short = 'a', long, default_value = "native")]
-    pub architecture: String,
+    /// Architecture: 'native' (the build host's; the default), 'all', or a Debian name such as amd64.
+    #[arg(short = 'a', long)]
+    pub architecture: Option<String>,
 
     /// Maintainer, 'Full Name <email>' (Policy 5.6.2). Default: pyproject.toml's maintainers/authors.
     #[arg(short = 'm', long)]
@@ -80,6 +95,11 @@ pub struct Cli {
     /// License name or SPDX expression, written to the copyright file.
     #[arg(long)]
     pub license: Option<String>,
+
+    /// A file whose text goes into the deb copyright file (default for -s virtualenv: the app's
+    /// LICENSE/COPYING).
+    #[arg(long = "license-file")]
+    pub license_file: Option<PathBuf>,
 
     /// Description: the first line is the synopsis, further lines the extended description.
     #[arg(long)]
@@ -126,19 +146,19 @@ pub struct Cli {
     #[arg(long)]
     pub directories: Vec<String>,
 
-    /// Script run before installation (Debian preinst). Must start with '#!'.
+    /// Script run before installation (Debian preinst, RPM %pre). Must start with '#!'.
     #[arg(long = "before-install")]
     pub before_install: Option<PathBuf>,
 
-    /// Script run after installation (Debian postinst).
+    /// Script run after installation (Debian postinst, RPM %post).
     #[arg(long = "after-install")]
     pub after_install: Option<PathBuf>,
 
-    /// Script run before removal (Debian prerm).
+    /// Script run before removal (Debian prerm, RPM %preun).
     #[arg(long = "before-remove")]
     pub before_remove: Option<PathBuf>,
 
-    /// Script run after removal (Debian postrm).
+    /// Script run after removal (Debian postrm, RPM %postun).
     #[arg(long = "after-remove")]
     pub after_remove: Option<PathBuf>,
 
@@ -172,25 +192,25 @@ pub struct Cli {
     #[arg(short = 'f', long)]
     pub force: bool,
 
-    /// Compression of the .deb's data.tar.
-    #[arg(long = "deb-compression", default_value = "xz", value_parser = ["gz", "xz", "zst", "none"])]
-    pub deb_compression: String,
+    /// Compression of the .deb's data.tar: gz, xz (default), zst or none.
+    #[arg(long = "deb-compression", value_parser = ["gz", "xz", "zst", "none"])]
+    pub deb_compression: Option<String>,
 
     /// Compression level (gz, xz: 0-9; zst: 1-22). Default: gz 9, xz 6, zst 3.
     #[arg(long = "deb-compression-level")]
     pub deb_compression_level: Option<u32>,
 
-    /// Compression of the .rpm payload.
-    #[arg(long = "rpm-compression", default_value = "zstd", value_parser = ["gzip", "xz", "zstd", "none"])]
-    pub rpm_compression: String,
+    /// Compression of the .rpm payload: gzip, xz, zstd (default) or none.
+    #[arg(long = "rpm-compression", value_parser = ["gzip", "xz", "zstd", "none"])]
+    pub rpm_compression: Option<String>,
 
     /// Level of the .rpm payload compression (gzip, xz: 0-9; zstd: 1-22).
     #[arg(long = "rpm-compression-level")]
     pub rpm_compression_level: Option<u32>,
 
-    /// The .rpm Build Host tag; fixed so that builds are reproducible.
-    #[arg(long = "rpm-build-host", default_value = "pkgr")]
-    pub rpm_build_host: String,
+    /// The .rpm Build Host tag (default: pkgr); fixed so that builds are reproducible.
+    #[arg(long = "rpm-build-host")]
+    pub rpm_build_host: Option<String>,
 
     /// Sign the .rpm with this ASCII-armored OpenPGP secret key (passphrase from the environment
     /// variable PKGR_RPM_PASSPHRASE). Needs a pkgr built with the 'sign' feature.
@@ -210,9 +230,10 @@ pub struct Cli {
     #[arg(long = "tar-prefix")]
     pub tar_prefix: Option<String>,
 
-    /// -s virtualenv: the interpreter that creates the venv; the target machine needs the same one.
-    #[arg(long, default_value = crate::source::virtualenv::DEFAULT_PYTHON)]
-    pub python: PathBuf,
+    /// -s virtualenv: the interpreter that creates the venv (default /usr/bin/python3); the
+    /// target machine needs the same one.
+    #[arg(long)]
+    pub python: Option<PathBuf>,
 
     /// -s virtualenv: requirements file to install first (default: requirements.txt when present).
     #[arg(long)]
@@ -246,12 +267,48 @@ pub struct Cli {
     #[arg(long)]
     pub workdir: Option<PathBuf>,
 
+    /// Print one JSON document on stdout (artifacts and warnings, see README); messages go to stderr.
+    #[arg(long)]
+    pub json: bool,
+
     /// Print only warnings, errors and the artifact lines.
     #[arg(short = 'q', long)]
     pub quiet: bool,
 
+    /// Also print every decision pkgr makes (rewritten files, dependencies and why).
+    #[arg(long, conflicts_with = "quiet")]
+    pub verbose: bool,
+
     /// Source paths: for virtualenv one directory; for dir, paths or src=dst mappings.
     pub paths: Vec<String>,
+}
+
+/// Tasks besides building.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a commented starter pkgr.toml into DIR (default: here), inferred from what is there.
+    Init {
+        /// The directory (default: the current one).
+        dir: Option<PathBuf>,
+        /// Replace an existing pkgr.toml.
+        #[arg(short = 'f', long)]
+        force: bool,
+    },
+    /// Show the metadata, relations, scripts and files of a .deb, .rpm or tarball.
+    Inspect {
+        /// The package file.
+        file: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print pkgr's manual page (roff) on stdout.
+    Man,
 }
 
 /// What the command line asks for.
@@ -260,124 +317,363 @@ pub enum Action {
     PrintVersion,
     /// Build packages.
     Build(Box<BuildRequest>),
+    /// Write a starter pkgr.toml.
+    Init {
+        /// Where.
+        dir: PathBuf,
+        /// Overwrite.
+        force: bool,
+    },
+    /// Inspect a package.
+    Inspect {
+        /// The file.
+        file: PathBuf,
+        /// As JSON.
+        json: bool,
+    },
+    /// Print completions.
+    Completions(clap_complete::Shell),
+    /// Print the man page.
+    Man,
+}
+
+fn cfg_err(e: config::ConfigError) -> Error {
+    Error::Usage(e.to_string())
+}
+
+/// Finds the pkgr.toml to use: `--config`, else one in the single PATH directory, else one in
+/// the current directory when no PATH was given.
+fn find_config(cli: &Cli) -> Result<Option<Loaded>, Error> {
+    if let Some(p) = &cli.config {
+        return config::load(p).map(Some).map_err(cfg_err);
+    }
+    let candidate = match cli.paths.as_slice() {
+        [] => PathBuf::from(config::FILE_NAME),
+        [one] if !one.contains('=') && Path::new(one).is_dir() => {
+            Path::new(one).join(config::FILE_NAME)
+        }
+        _ => return Ok(None),
+    };
+    if candidate.is_file() {
+        config::load(&candidate).map(Some).map_err(cfg_err)
+    } else {
+        Ok(None)
+    }
+}
+
+fn or_vec(cli: Vec<String>, cfg: &Option<Vec<String>>) -> Vec<String> {
+    if cli.is_empty() {
+        cfg.clone().unwrap_or_default()
+    } else {
+        cli
+    }
 }
 
 impl Cli {
-    /// Turns flags into an [`Action`].
+    /// Turns flags (and `pkgr.toml`) into an [`Action`].
     ///
     /// # Errors
-    /// [`Error::Usage`] for missing or invalid flags (exit status 2).
-    pub fn into_action(self, source_date_epoch: Option<&str>) -> Result<Action, Error> {
+    /// [`Error::Usage`] for missing or invalid flags or config keys (exit status 2).
+    pub fn into_action(mut self, source_date_epoch: Option<&str>) -> Result<Action, Error> {
         if self.print_version || self.version.as_deref() == Some("") {
             return Ok(Action::PrintVersion);
         }
-        let source = self
-            .source
-            .ok_or_else(|| Error::Usage("missing -s/--input-type (virtualenv or dir)".into()))?;
-        if self.targets.is_empty() {
+        match self.command.take() {
+            Some(Command::Init { dir, force }) => {
+                return Ok(Action::Init {
+                    dir: dir.unwrap_or_else(|| PathBuf::from(".")),
+                    force,
+                })
+            }
+            Some(Command::Inspect { file, json }) => return Ok(Action::Inspect { file, json }),
+            Some(Command::Completions { shell }) => return Ok(Action::Completions(shell)),
+            Some(Command::Man) => return Ok(Action::Man),
+            None => {}
+        }
+        let loaded = find_config(&self)?;
+        let empty = config::Config::default();
+        let c = loaded.as_ref().map(|l| &l.config).unwrap_or(&empty);
+        let res = |p: &Option<String>| -> Option<String> {
+            match (p, &loaded) {
+                (Some(p), Some(l)) => Some(l.resolve(p)),
+                (p, _) => p.clone(),
+            }
+        };
+        let res_path = |p: &Option<String>| res(p).map(PathBuf::from);
+
+        let source =
+            match (self.source, &c.input_type) {
+                (Some(s), _) => s,
+                (None, Some(s)) => SourceKind::from_str(s, false).map_err(|_| {
+                    Error::Usage(format!("pkgr.toml: source = '{s}': use virtualenv or dir"))
+                })?,
+                (None, None) => return Err(Error::Usage(
+                    "missing -s/--input-type (virtualenv or dir), or a pkgr.toml with source = ..."
+                        .into(),
+                )),
+            };
+        let mut targets = self.targets.clone();
+        if targets.is_empty() {
+            for t in c.output_type.iter().flatten() {
+                targets.push(TargetKind::from_str(t, false).map_err(|_| {
+                    Error::Usage(format!(
+                        "pkgr.toml: targets = [.. '{t}' ..]: use deb, rpm or tar"
+                    ))
+                })?);
+            }
+        }
+        if targets.is_empty() {
             return Err(Error::Usage(
                 "missing -t/--output-type (deb, rpm or tar)".into(),
             ));
         }
-        if self.paths.is_empty() {
+        let mut seen = Vec::new();
+        targets.retain(|t| {
+            let new = !seen.contains(t);
+            seen.push(*t);
+            new
+        });
+        // PATHs from pkgr.toml are relative to its directory: a virtualenv path is resolved, and
+        // -s dir reads them from there (its -C) unless the file sets chdir.
+        let mut paths = self.paths.clone();
+        let mut dir_base = None;
+        if paths.is_empty() {
+            if let Some(l) = &loaded {
+                paths = c
+                    .paths
+                    .iter()
+                    .flatten()
+                    .map(|p| match source {
+                        SourceKind::Virtualenv => l.resolve(p),
+                        SourceKind::Dir => p.clone(),
+                    })
+                    .collect();
+                dir_base = Some(l.base.clone());
+            }
+        }
+        let files: Vec<FileSpec> = c
+            .files
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                if f.kind.as_deref() != Some("symlink") {
+                    f.src = res(&f.src);
+                }
+                f
+            })
+            .collect();
+        if paths.is_empty() && files.is_empty() {
             return Err(Error::Usage(
                 "missing PATH: what should be packaged?".into(),
             ));
         }
+
+        let sect = |name: &str| {
+            loaded
+                .as_ref()
+                .and_then(|l| l.sections().get(name).cloned().cloned())
+        };
+        let (deb_s, rpm_s, tar_s) = (sect("deb"), sect("rpm"), sect("tar"));
         let deb_compression = compression(
             "--deb-compression",
-            &self.deb_compression,
-            self.deb_compression_level,
+            self.deb_compression
+                .as_deref()
+                .or(deb_s.as_ref().and_then(|s| s.compression.as_deref()))
+                .or(c.deb_compression.as_deref())
+                .unwrap_or("xz"),
+            self.deb_compression_level
+                .or(deb_s.as_ref().and_then(|s| s.compression_level))
+                .or(c.deb_compression_level),
         )?;
         let rpm_compression = compression(
             "--rpm-compression",
-            &self.rpm_compression,
-            self.rpm_compression_level,
+            self.rpm_compression
+                .as_deref()
+                .or(rpm_s.as_ref().and_then(|s| s.compression.as_deref()))
+                .or(c.rpm_compression.as_deref())
+                .unwrap_or("zstd"),
+            self.rpm_compression_level
+                .or(rpm_s.as_ref().and_then(|s| s.compression_level))
+                .or(c.rpm_compression_level),
         )?;
+        let package = self.package.clone().or_else(|| {
+            res(&c.package).map(|p| {
+                // Keep a trailing slash, which marks a directory.
+                if c.package.as_deref().is_some_and(|o| o.ends_with('/')) && !p.ends_with('/') {
+                    format!("{p}/")
+                } else {
+                    p
+                }
+            })
+        });
         let tar_name = self
             .tar_compression
             .clone()
-            .or_else(|| self.package.as_deref().and_then(tar_compression_from_name))
+            .or(tar_s.as_ref().and_then(|s| s.compression.clone()))
+            .or(c.tar_compression.clone())
+            .or_else(|| package.as_deref().and_then(tar_compression_from_name))
             .unwrap_or_else(|| "zst".into());
-        let tar_compression =
-            compression("--tar-compression", &tar_name, self.tar_compression_level)?;
+        let tar_compression = compression(
+            "--tar-compression",
+            &tar_name,
+            self.tar_compression_level
+                .or(tar_s.as_ref().and_then(|s| s.compression_level))
+                .or(c.tar_compression_level),
+        )?;
         let tar_prefix = self
             .tar_prefix
-            .as_deref()
+            .clone()
+            .or(tar_s.as_ref().and_then(|s| s.prefix.clone()))
+            .or(c.tar_prefix.clone())
             .map(|p| {
-                crate::model::PkgPath::parse(p)
+                crate::model::PkgPath::parse(&p)
                     .map_err(|e| Error::Usage(format!("--tar-prefix: {e}")))
             })
             .transpose()?;
         let sde = crate::time::source_date_epoch(source_date_epoch)
             .map_err(|e| Error::Usage(e.to_string()))?;
         let mut scripts = BTreeMap::new();
-        for (phase, path) in [
-            (Phase::BeforeInstall, self.before_install),
-            (Phase::AfterInstall, self.after_install),
-            (Phase::BeforeRemove, self.before_remove),
-            (Phase::AfterRemove, self.after_remove),
-            (Phase::BeforeUpgrade, self.before_upgrade),
-            (Phase::AfterUpgrade, self.after_upgrade),
+        for (phase, flag, key) in [
+            (
+                Phase::BeforeInstall,
+                self.before_install.clone(),
+                &c.before_install,
+            ),
+            (
+                Phase::AfterInstall,
+                self.after_install.clone(),
+                &c.after_install,
+            ),
+            (
+                Phase::BeforeRemove,
+                self.before_remove.clone(),
+                &c.before_remove,
+            ),
+            (
+                Phase::AfterRemove,
+                self.after_remove.clone(),
+                &c.after_remove,
+            ),
+            (
+                Phase::BeforeUpgrade,
+                self.before_upgrade.clone(),
+                &c.before_upgrade,
+            ),
+            (
+                Phase::AfterUpgrade,
+                self.after_upgrade.clone(),
+                &c.after_upgrade,
+            ),
         ] {
-            if let Some(p) = path {
+            if let Some(p) = flag.or_else(|| res_path(key)) {
                 scripts.insert(phase, p);
             }
         }
-        let mut targets = self.targets;
-        targets.dedup();
+        let mut overrides = BTreeMap::new();
+        for (kind, s) in [
+            (TargetKind::Deb, &deb_s),
+            (TargetKind::Rpm, &rpm_s),
+            (TargetKind::Tar, &tar_s),
+        ] {
+            if let Some(s) = s {
+                overrides.insert(
+                    kind,
+                    Override {
+                        name: s.name.clone(),
+                        version: s.version.clone(),
+                        iteration: s.iteration.clone(),
+                        epoch: s.epoch,
+                        depends: s.depends.clone(),
+                        provides: s.provides.clone(),
+                        conflicts: s.conflicts.clone(),
+                        replaces: s.replaces.clone(),
+                        recommends: s.recommends.clone(),
+                        suggests: s.suggests.clone(),
+                    },
+                );
+            }
+        }
+        let priority = self
+            .priority
+            .clone()
+            .or(deb_s.as_ref().and_then(|s| s.priority.clone()))
+            .or(c.deb_priority.clone());
+        let rpm_build_host = self
+            .rpm_build_host
+            .clone()
+            .or(rpm_s.as_ref().and_then(|s| s.build_host.clone()))
+            .or(c.rpm_build_host.clone())
+            .unwrap_or_else(|| "pkgr".into());
+        let rpm_sign_key = self
+            .rpm_sign_key
+            .clone()
+            .or_else(|| res_path(&rpm_s.as_ref().and_then(|s| s.sign_key.clone())))
+            .or_else(|| res_path(&c.rpm_sign_key));
+
         Ok(Action::Build(Box::new(BuildRequest {
             source,
             targets,
-            inputs: self.paths,
-            name: self.name,
-            version: self.version,
-            iteration: self.iteration,
-            epoch: self.epoch,
-            architecture: self.architecture,
-            maintainer: self.maintainer,
-            vendor: self.vendor,
-            url: self.url,
-            license: self.license,
-            description: self.description,
-            category: self.category,
-            priority: self.priority,
-            depends: self.depends,
-            provides: self.provides,
-            conflicts: self.conflicts,
-            replaces: self.replaces,
-            recommends: self.recommends,
-            suggests: self.suggests,
-            config_files: self.config_files,
-            directories: self.directories,
+            inputs: paths,
+            name: self.name.or(c.name.clone()),
+            version: self.version.or(c.version.clone()),
+            iteration: self.iteration.or(c.iteration.clone()),
+            epoch: self.epoch.or(c.epoch),
+            architecture: self
+                .architecture
+                .or(c.architecture.clone())
+                .unwrap_or_else(|| "native".into()),
+            maintainer: self.maintainer.or(c.maintainer.clone()),
+            vendor: self.vendor.or(c.vendor.clone()),
+            url: self.url.or(c.url.clone()),
+            license: self.license.or(c.license.clone()),
+            license_file: self.license_file.or_else(|| res_path(&c.license_file)),
+            description: self.description.or(c.description.clone()),
+            category: self.category.or(c.category.clone()),
+            priority,
+            depends: or_vec(self.depends, &c.depends),
+            provides: or_vec(self.provides, &c.provides),
+            conflicts: or_vec(self.conflicts, &c.conflicts),
+            replaces: or_vec(self.replaces, &c.replaces),
+            recommends: or_vec(self.recommends, &c.recommends),
+            suggests: or_vec(self.suggests, &c.suggests),
+            config_files: or_vec(self.config_files, &c.config_files),
+            directories: or_vec(self.directories, &c.directories),
             scripts,
-            excludes: self.exclude,
+            excludes: or_vec(self.exclude, &c.exclude),
+            files,
+            overrides,
             dir: DirOptions {
                 inputs: vec![],
-                chdir: self.chdir,
-                prefix: self.prefix,
+                chdir: self.chdir.or_else(|| res_path(&c.chdir)).or(dir_base),
+                prefix: self.prefix.or(c.prefix.clone()),
             },
             venv: VenvOptions {
-                python: Some(self.python),
-                requirements: self.requirements,
-                index_url: self.index_url,
-                extra_index_urls: self.extra_index_url,
-                find_links: self.find_links,
-                pip_args: self.pip_arg,
-                no_install_app: self.no_install_app,
-                venv_prefix: self.venv_prefix,
-                workdir: self.workdir,
+                python: Some(
+                    self.python
+                        .or_else(|| c.python.clone().map(PathBuf::from))
+                        .unwrap_or_else(|| {
+                            PathBuf::from(crate::source::virtualenv::DEFAULT_PYTHON)
+                        }),
+                ),
+                requirements: self.requirements.or_else(|| res_path(&c.requirements)),
+                index_url: self.index_url.or(c.index_url.clone()),
+                extra_index_urls: or_vec(self.extra_index_url, &c.extra_index_url),
+                find_links: or_vec(self.find_links, &c.find_links),
+                pip_args: or_vec(self.pip_arg, &c.pip_arg),
+                no_install_app: self.no_install_app || c.no_install_app.unwrap_or(false),
+                venv_prefix: self.venv_prefix.or(c.venv_prefix.clone()),
+                workdir: self.workdir.or_else(|| res_path(&c.workdir)),
             },
             target_options: TargetOptions {
                 deb_compression,
                 rpm_compression,
-                rpm_build_host: self.rpm_build_host,
-                rpm_sign_key: self.rpm_sign_key,
+                rpm_build_host,
+                rpm_sign_key,
                 tar_compression,
                 tar_prefix,
             },
-            package: self.package,
-            force: self.force,
+            package,
+            force: self.force || c.force.unwrap_or(false),
             source_date_epoch: sde,
         })))
     }

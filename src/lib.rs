@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 pub mod archive;
 pub mod cli;
 pub mod compress;
+pub mod config;
+pub mod inspect;
 pub mod listener;
 pub mod model;
 pub mod output;
@@ -59,6 +61,8 @@ pub struct BuildRequest {
     pub url: Option<String>,
     /// `--license`.
     pub license: Option<String>,
+    /// `--license-file`: its text goes into the copyright file.
+    pub license_file: Option<PathBuf>,
     /// `--description`.
     pub description: Option<String>,
     /// `--category`.
@@ -85,6 +89,10 @@ pub struct BuildRequest {
     pub scripts: BTreeMap<Phase, PathBuf>,
     /// `-x/--exclude` globs.
     pub excludes: Vec<String>,
+    /// `[[files]]` from pkgr.toml (`src` already absolute).
+    pub files: Vec<config::FileSpec>,
+    /// `[deb]`/`[rpm]`/`[tar]` overrides from pkgr.toml.
+    pub overrides: BTreeMap<TargetKind, Override>,
     /// Options of `-s dir`.
     pub dir: source::dir::DirOptions,
     /// Options of `-s virtualenv`.
@@ -97,6 +105,52 @@ pub struct BuildRequest {
     pub force: bool,
     /// Every timestamp in the artifacts (from `SOURCE_DATE_EPOCH`).
     pub source_date_epoch: u64,
+}
+
+/// Fields one format overrides (`[deb]`, `[rpm]`, `[tar]` in pkgr.toml). Relation lists replace
+/// the common ones for that format.
+#[derive(Debug, Clone, Default)]
+pub struct Override {
+    /// Name.
+    pub name: Option<String>,
+    /// Version.
+    pub version: Option<String>,
+    /// Revision / Release.
+    pub iteration: Option<String>,
+    /// Epoch.
+    pub epoch: Option<u32>,
+    /// Depends / Requires.
+    pub depends: Option<Vec<String>>,
+    /// Provides.
+    pub provides: Option<Vec<String>>,
+    /// Conflicts.
+    pub conflicts: Option<Vec<String>>,
+    /// Replaces / Obsoletes.
+    pub replaces: Option<Vec<String>>,
+    /// Recommends.
+    pub recommends: Option<Vec<String>>,
+    /// Suggests.
+    pub suggests: Option<Vec<String>>,
+}
+
+/// A written artifact and what it holds, as `--json` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Built {
+    /// Where it was written.
+    pub path: PathBuf,
+    /// `deb`, `rpm` or `tar`.
+    pub format: String,
+    /// Package name.
+    pub name: String,
+    /// Full version in the format's own terms (deb `[epoch:]version[-revision]`, rpm
+    /// `[epoch:]version-release`, tar `version[-iteration]`).
+    pub version: String,
+    /// Architecture as the format names it (`amd64`, `x86_64`, `noarch`, ...).
+    pub architecture: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Lowercase hex SHA-256.
+    pub sha256: String,
 }
 
 /// A build failure. [`Error::exit_code`] maps it to the documented exit status.
@@ -177,7 +231,7 @@ pub fn native_architecture() -> &'static str {
 ///
 /// # Errors
 /// [`Error`]; nothing is left at an output path when a build fails.
-pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Artifact>, Error> {
+pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Error> {
     if req.targets.is_empty() {
         return Err(Error::Usage("no target: pass -t deb".into()));
     }
@@ -197,7 +251,9 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Artifact>,
         SourceKind::Dir => {
             let mut dir = req.dir.clone();
             dir.inputs = req.inputs.clone();
-            pkg.entries = source::dir::read(&dir, &excludes, listener)?;
+            if !dir.inputs.is_empty() || req.files.is_empty() {
+                pkg.entries = source::dir::read(&dir, &excludes, listener)?;
+            }
             pkg.meta.name = req
                 .name
                 .clone()
@@ -257,6 +313,12 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Artifact>,
         }
     }
     apply_request_metadata(&mut pkg, req, listener);
+    if let Some(f) = &req.license_file {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| Error::Usage(format!("--license-file '{}': {e}", f.display())))?;
+        pkg.meta.license_text = Some(text);
+    }
+    add_files(&mut pkg, &req.files, &excludes, listener)?;
     relation::merge(&mut pkg.relations.depends, depends);
     relation::merge(&mut pkg.relations.provides, provides);
     relation::merge(&mut pkg.relations.conflicts, conflicts);
@@ -274,29 +336,124 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Artifact>,
     mark_config_files(&mut pkg, &req.config_files)?;
 
     // Targets: validate all and check every output path before writing any.
-    let targets: Vec<Box<dyn Target>> = req
-        .targets
-        .iter()
-        .map(|k| k.build(&req.target_options))
-        .collect();
     let mut planned = Vec::new();
-    for t in &targets {
-        t.validate(&pkg)?;
-        let dest = output_path(req.package.as_deref(), t.as_ref(), &pkg, req.targets.len())?;
+    for kind in &req.targets {
+        let t = kind.build(&req.target_options);
+        let tpkg = match req.overrides.get(kind) {
+            Some(o) => apply_override(&pkg, o)?,
+            None => pkg.clone(),
+        };
+        t.validate(&tpkg)?;
+        let dest = output_path(req.package.as_deref(), t.as_ref(), &tpkg, req.targets.len())?;
+        if planned.iter().any(|(_, _, d)| d == &dest) {
+            return Err(Error::Usage(format!(
+                "two targets would write '{}'; give -p a directory ending in '/' or a template with EXTENSION",
+                dest.display()
+            )));
+        }
         output::preflight(&dest, req.force)?;
-        planned.push(dest);
+        planned.push((t, tpkg, dest));
     }
     let ctx = WriteContext {
         mtime: req.source_date_epoch,
         listener,
     };
-    let mut artifacts = Vec::new();
-    for (t, dest) in targets.iter().zip(planned) {
+    let mut built = Vec::new();
+    for (t, tpkg, dest) in planned {
         listener.info(&format!("writing {}", dest.display()));
-        let a = output::write_atomically(&dest, req.force, |w| t.write(&pkg, w, &ctx))?;
-        artifacts.push(a);
+        let a: Artifact = output::write_atomically(&dest, req.force, |w| t.write(&tpkg, w, &ctx))?;
+        built.push(Built {
+            path: a.path,
+            format: t.name().to_string(),
+            name: tpkg.meta.name.clone(),
+            version: t.full_version(&tpkg),
+            architecture: t.architecture(&tpkg),
+            size: a.size,
+            sha256: a.sha256,
+        });
     }
-    Ok(artifacts)
+    Ok(built)
+}
+
+/// Applies one format's overrides to a copy of the package.
+fn apply_override(pkg: &Package, o: &Override) -> Result<Package, Error> {
+    let mut p = pkg.clone();
+    if let Some(v) = &o.name {
+        p.meta.name = v.clone();
+    }
+    if let Some(v) = &o.version {
+        p.meta.version = v.clone();
+    }
+    if let Some(v) = &o.iteration {
+        p.meta.iteration = Some(v.clone());
+    }
+    if let Some(v) = o.epoch {
+        p.meta.epoch = Some(v);
+    }
+    let r = &mut p.relations;
+    for (flag, src, dst) in [
+        ("depends", &o.depends, &mut r.depends),
+        ("provides", &o.provides, &mut r.provides),
+        ("conflicts", &o.conflicts, &mut r.conflicts),
+        ("replaces", &o.replaces, &mut r.replaces),
+        ("recommends", &o.recommends, &mut r.recommends),
+        ("suggests", &o.suggests, &mut r.suggests),
+    ] {
+        if let Some(list) = src {
+            *dst = parse_relations(&format!("pkgr.toml {flag}"), list)?;
+        }
+    }
+    Ok(p)
+}
+
+/// Adds `[[files]]` entries: files and directories from the build host (walked like `-s dir`),
+/// empty directories and symlinks, with their mode, owner and group.
+fn add_files(
+    pkg: &mut Package,
+    files: &[config::FileSpec],
+    excludes: &source::Excludes,
+    listener: &dyn Listener,
+) -> Result<(), Error> {
+    for (i, f) in files.iter().enumerate() {
+        let dst = PkgPath::parse(&f.dst)
+            .map_err(|e| Error::Usage(format!("pkgr.toml files[{i}].dst: {e}")))?;
+        let kind = f.kind.as_deref().unwrap_or("file");
+        let mut entries = match kind {
+            "dir" => vec![model::Entry::dir(dst)],
+            "symlink" => vec![model::Entry::symlink(
+                dst,
+                f.src.clone().unwrap_or_default().into_bytes(),
+            )],
+            _ => {
+                let src = f.src.clone().unwrap_or_default();
+                source::walk(
+                    Path::new(&src),
+                    &dst,
+                    excludes,
+                    source::ExternalLinks::Warn,
+                    listener,
+                )?
+            }
+        };
+        for e in entries.iter_mut() {
+            if let Some(m) = f.mode {
+                if e.kind != EntryKind::Dir || kind == "dir" {
+                    e.mode = m.bits() & 0o7777;
+                }
+            }
+            if let Some(o) = &f.owner {
+                e.user = o.clone();
+            }
+            if let Some(g) = &f.group {
+                e.group = g.clone();
+            }
+            if kind == "config" && e.is_file() {
+                e.config = true;
+            }
+        }
+        pkg.entries.extend(entries);
+    }
+    Ok(())
 }
 
 fn read_scripts(scripts: &BTreeMap<Phase, PathBuf>) -> Result<BTreeMap<Phase, String>, Error> {
@@ -404,7 +561,8 @@ fn mark_config_files(pkg: &mut Package, config: &[String]) -> Result<(), Error> 
     Ok(())
 }
 
-/// Where a target's artifact goes: `-p` as a file, as a directory (ends in `/` or exists), or
+/// Where a target's artifact goes: `-p` as a file, as a directory (ends in `/`, created if
+/// missing, or exists), or
 /// as a template with `NAME`, `VERSION`, `ITERATION`, `ARCH` and `EXTENSION`; default: the
 /// conventional name in the current directory.
 fn output_path(
@@ -418,6 +576,9 @@ fn output_path(
         return Ok(PathBuf::from(conventional));
     };
     if p.ends_with('/') || Path::new(p).is_dir() {
+        // A directory named with a trailing '/' is created, as `mkdir -p` would.
+        std::fs::create_dir_all(p)
+            .map_err(|e| Error::Usage(format!("-p '{p}': cannot create the directory: {e}")))?;
         return Ok(Path::new(p).join(conventional));
     }
     let tokens = ["NAME", "VERSION", "ITERATION", "ARCH", "EXTENSION"];
@@ -436,4 +597,21 @@ fn output_path(
         )));
     }
     Ok(PathBuf::from(p))
+}
+
+/// Writes a commented starter `pkgr.toml` into `dir` ([`config::starter`]) and returns its path.
+///
+/// # Errors
+/// [`Error::Usage`] if the file exists (without `force`) or cannot be written.
+pub fn init(dir: &Path, force: bool) -> Result<PathBuf, Error> {
+    let path = dir.join(config::FILE_NAME);
+    if path.exists() && !force {
+        return Err(Error::Usage(format!(
+            "'{}' already exists; pass -f/--force to replace it",
+            path.display()
+        )));
+    }
+    std::fs::write(&path, config::starter(dir))
+        .map_err(|e| Error::Usage(format!("cannot write '{}': {e}", path.display())))?;
+    Ok(path)
 }

@@ -6,6 +6,14 @@ use std::sync::Mutex;
 pub trait Listener: Sync {
     /// A step is starting or finished ("building the virtualenv", "wrote x.deb").
     fn info(&self, msg: &str);
+    /// A decision worth showing with `--verbose` (a rewritten file, a dependency and why).
+    fn detail(&self, _msg: &str) {}
+    /// A long step starts: `what` processes `total` bytes (0 when unknown).
+    fn begin(&self, _what: &str, _total: u64) {}
+    /// `bytes` more of the current step are done.
+    fn advance(&self, _bytes: u64) {}
+    /// The current step is finished.
+    fn end(&self) {}
     /// Something the user should fix or know, that did not stop the build.
     fn warning(&self, msg: &str);
 }

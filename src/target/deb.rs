@@ -148,6 +148,10 @@ impl Target for Deb {
         pkg.meta.architecture.clone()
     }
 
+    fn full_version(&self, pkg: &Package) -> String {
+        pkg.full_version()
+    }
+
     fn validate(&self, pkg: &Package) -> Result<(), TargetError> {
         let m = &pkg.meta;
         version::check_package_name(&m.name)
@@ -257,10 +261,14 @@ impl Target for Deb {
         let tmp = tempfile::tempfile()?;
         let enc = self.compression.encoder(tmp)?;
         let opts = TarOptions {
+            progress: Some(ctx.listener),
             mtime: ctx.mtime,
             root_entry: true,
         };
-        let (enc, digests) = archive::write_tar(&full, enc, opts)?;
+        ctx.listener.begin("deb", payload_bytes(&full));
+        let written = archive::write_tar(&full, enc, opts);
+        ctx.listener.end();
+        let (enc, digests) = written?;
         let mut data: File = enc.finish()?;
         let data_len = data.stream_position()?;
         data.seek(SeekFrom::Start(0))?;
@@ -372,22 +380,14 @@ pub fn format_description(d: &str) -> String {
     let end = rest.iter().rposition(|l| !l.trim().is_empty());
     let mut out = synopsis;
     if let (Some(s), Some(e)) = (start, end) {
-        for line in &rest[s..=e] {
-            let line = line.trim_end();
+        for line in crate::target::reflow(&rest[s..=e].join("\n"), 78) {
             if line.is_empty() {
                 out.push_str("\n .");
-            } else if line.starts_with(' ') {
-                out.push_str("\n ");
-                out.push_str(line);
+            } else if line == "." {
+                out.push_str("\n  .");
             } else {
-                for wrapped in crate::target::wrap(line, 78) {
-                    out.push_str("\n ");
-                    if wrapped == "." {
-                        out.push_str(" .");
-                    } else {
-                        out.push_str(&wrapped);
-                    }
-                }
+                out.push_str("\n ");
+                out.push_str(&line);
             }
         }
     }
@@ -399,6 +399,17 @@ fn relations_field(name: &str, list: &[Relation], out: &mut String) {
         let v: Vec<String> = list.iter().map(Relation::to_debian).collect();
         out.push_str(&format!("{name}: {}\n", v.join(", ")));
     }
+}
+
+/// Bytes of regular-file data in the payload (for progress).
+pub fn payload_bytes(pkg: &Package) -> u64 {
+    pkg.entries
+        .iter()
+        .map(|e| match &e.kind {
+            EntryKind::File { size, .. } => *size,
+            _ => 0,
+        })
+        .sum()
 }
 
 /// Installed-Size in KiB, as dpkg-gencontrol computes it: every regular file's size rounded up
@@ -683,6 +694,7 @@ fn control_tar(pkg: &Package, digests: &[FileDigest], mtime: u64) -> Result<Vec<
     let gz = Compression::new(Algorithm::Gzip, Some(9)).map_err(io::Error::other)?;
     let enc = gz.encoder(Vec::new())?;
     let opts = TarOptions {
+        progress: None,
         mtime,
         root_entry: true,
     };
@@ -716,10 +728,19 @@ mod tests {
     #[test]
     fn description_cannot_inject_fields() {
         let d = format_description("Synopsis\nDepends: evil\n\n  verbatim\n.\nend");
-        assert_eq!(d, "Synopsis\n Depends: evil\n .\n   verbatim\n  .\n end");
+        assert_eq!(d, "Synopsis\n Depends: evil\n .\n   verbatim\n . end");
         for line in d.lines().skip(1) {
             assert!(line.starts_with(' '), "{line:?}");
         }
+    }
+
+    #[test]
+    fn paragraphs_reflow() {
+        let d = format_description("S\nfirst line that is long enough\nto be joined\n\nnext");
+        assert_eq!(
+            d,
+            "S\n first line that is long enough to be joined\n .\n next"
+        );
     }
 
     #[test]

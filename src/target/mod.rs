@@ -67,6 +67,9 @@ pub trait Target {
     /// The architecture as the format names it (`amd64` for deb, `x86_64` for rpm).
     fn architecture(&self, pkg: &Package) -> String;
 
+    /// The full version as the format writes it (deb `1:2.0-1`, rpm `1:2.0-1`, tar `2.0-1`).
+    fn full_version(&self, pkg: &Package) -> String;
+
     /// Checks every field against the format's rules before anything is written.
     ///
     /// # Errors
@@ -86,7 +89,7 @@ pub trait Target {
 }
 
 /// The targets `-t` accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum TargetKind {
     /// A Debian binary package (deb(5)).
     Deb,
@@ -165,5 +168,33 @@ pub fn wrap(line: &str, width: usize) -> Vec<String> {
     if !cur.is_empty() {
         out.push(cur);
     }
+    out
+}
+
+/// Reflows prose for a description: consecutive lines that do not start with a space form a
+/// paragraph, word-wrapped at `width`; blank lines separate paragraphs (returned as `""`);
+/// lines starting with a space are kept verbatim (Policy §5.6.13's "displayed verbatim").
+pub fn reflow(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut para: Vec<&str> = Vec::new();
+    let flush = |para: &mut Vec<&str>, out: &mut Vec<String>| {
+        if !para.is_empty() {
+            out.extend(wrap(&para.join(" "), width));
+            para.clear();
+        }
+    };
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            flush(&mut para, &mut out);
+            out.push(String::new());
+        } else if line.starts_with(' ') {
+            flush(&mut para, &mut out);
+            out.push(line.to_string());
+        } else {
+            para.push(line.trim());
+        }
+    }
+    flush(&mut para, &mut out);
     out
 }

@@ -282,6 +282,11 @@ impl Target for Rpm {
         rpm_arch(&pkg.meta.architecture).to_string()
     }
 
+    fn full_version(&self, pkg: &Package) -> String {
+        let epoch = pkg.meta.epoch.map(|e| format!("{e}:")).unwrap_or_default();
+        format!("{epoch}{}-{}", pkg.meta.version, Self::release(pkg))
+    }
+
     fn validate(&self, pkg: &Package) -> Result<(), TargetError> {
         let m = &pkg.meta;
         if m.name.is_empty()
@@ -388,17 +393,7 @@ impl Target for Rpm {
             rest.trim()
         };
         // rpmlint: description lines stay within 79 columns; indented lines are kept verbatim.
-        let description = text
-            .lines()
-            .flat_map(|l| {
-                if l.starts_with(' ') || l.trim().is_empty() {
-                    vec![l.trim_end().to_string()]
-                } else {
-                    crate::target::wrap(l, 79)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
+        let description = crate::target::reflow(text, 79).join("\n");
         let license = m.license.clone().unwrap_or_else(|| "Unknown".into());
         let arch = self.architecture(pkg);
         let when = rpm::Timestamp(ctx.mtime as u32);
@@ -543,7 +538,11 @@ impl Target for Rpm {
                 }
             }
         }
-        let built = self.build(&mut b)?;
+        // The rpm crate reads and compresses the payload inside build(): no byte progress.
+        ctx.listener.begin("rpm", 0);
+        let built = self.build(&mut b);
+        ctx.listener.end();
+        let built = built?;
         let mut w = out;
         built.write(&mut w).map_err(rpm_err)?;
         Ok(())

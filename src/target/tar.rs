@@ -87,6 +87,13 @@ impl Target for Tar {
         crate::target::rpm::rpm_arch(&pkg.meta.architecture).to_string()
     }
 
+    fn full_version(&self, pkg: &Package) -> String {
+        match &pkg.meta.iteration {
+            Some(i) => format!("{}-{i}", pkg.meta.version),
+            None => pkg.meta.version.clone(),
+        }
+    }
+
     fn validate(&self, pkg: &Package) -> Result<(), TargetError> {
         if pkg.meta.name.is_empty() || pkg.meta.name.contains(['/', '\n']) {
             return Err(TargetError::invalid(
@@ -110,10 +117,15 @@ impl Target for Tar {
         let pkg = self.rooted(pkg)?;
         let enc = self.compression.encoder(out)?;
         let opts = TarOptions {
+            progress: Some(ctx.listener),
             mtime: ctx.mtime,
             root_entry: false,
         };
-        let (enc, _) = archive::write_tar(&pkg, enc, opts)?;
+        ctx.listener
+            .begin("tar", crate::target::deb::payload_bytes(&pkg));
+        let written = archive::write_tar(&pkg, enc, opts);
+        ctx.listener.end();
+        let (enc, _) = written?;
         enc.finish()?;
         Ok(())
     }

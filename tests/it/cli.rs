@@ -203,6 +203,15 @@ fn output_templates_and_directories() {
     let mut cmd = pkgr();
     cmd.args(dir_args())
         .arg("-p")
+        .arg(format!("{}/new/dir/", d.path().display()));
+    run_ok(&mut cmd);
+    assert!(
+        d.path().join("new/dir/hello-dir_1.0-1_all.deb").is_file(),
+        "a DIR/ is created"
+    );
+    let mut cmd = pkgr();
+    cmd.args(dir_args())
+        .arg("-p")
         .arg(d.path().join("missing/x.deb"));
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(2));

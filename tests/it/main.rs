@@ -3,6 +3,9 @@
 
 mod cli;
 mod common;
+mod config;
 mod deb;
+mod packaging;
+mod repro;
 mod rpm;
 mod venv;

@@ -572,3 +572,68 @@ fn user_relations_render_in_each_format() {
     assert_eq!(rpm_q(&rpm, &["--recommends"]).trim(), "jq");
     assert_eq!(rpm_q(&rpm, &["--suggests"]).trim(), "less >= 500");
 }
+
+/// `pkgr inspect` reads all three formats back into one layout, matching what dpkg-deb and rpm say.
+#[test]
+fn inspect_reads_every_format_back() {
+    if !have("dpkg-deb") || !have("rpm") {
+        return;
+    }
+    let b = ext();
+    let deb_files: Vec<String> = contents(&b.deb)
+        .into_iter()
+        .map(|r| {
+            r.2.trim_start_matches('.')
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    for (file, format, version) in [
+        (&b.deb, "deb", "1.2.0"),
+        (b.rpm.as_ref().unwrap(), "rpm", "1.2.0-1"),
+        (b.tar.as_ref().unwrap(), "tar", ""),
+    ] {
+        let out = run_ok(pkgr().arg("inspect").arg("--json").arg(file));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["format"], format);
+        let paths: Vec<String> = doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect();
+        assert!(
+            paths.contains(&"/opt/venvs/ext-hello/bin/ext-hello".to_string()),
+            "{format}"
+        );
+        if format != "tar" {
+            assert_eq!(doc["name"], "ext-hello");
+            assert_eq!(doc["version"], version);
+        }
+        if format == "deb" {
+            assert_eq!(paths, deb_files, "inspect and dpkg-deb --contents agree");
+            assert!(doc["scripts"]["postinst"]
+                .as_str()
+                .unwrap()
+                .contains("compileall"));
+        }
+        if format == "rpm" {
+            let rpm_list = stdout(&run_ok(Command::new("rpm").arg("-qpl").arg(file)));
+            for p in rpm_list.lines() {
+                assert!(
+                    paths.iter().any(|q| q == p),
+                    "{p} from rpm -qpl missing in inspect"
+                );
+            }
+        }
+        let text = stdout(&run_ok(pkgr().arg("inspect").arg(file)));
+        assert!(text.contains("ext-hello"), "{text}");
+    }
+    let bad = pkgr()
+        .arg("inspect")
+        .arg(repo().join("README.md"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
