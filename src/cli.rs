@@ -61,7 +61,7 @@ pub struct Cli {
 
     /// Package version. Default: the Python project's version (PEP 440 mapped to Debian, 1.0rc1 →
     /// 1.0~rc1), or 1.0 for -s dir. Without a value: print pkgr's own version.
-    #[arg(short = 'v', long = "version", num_args = 0..=1, default_missing_value = "")]
+    #[arg(short = 'v', long = "version", num_args = 0..=1, default_missing_value = PRINT_VERSION)]
     pub version: Option<String>,
 
     /// Print pkgr's version and exit.
@@ -271,6 +271,10 @@ pub struct Cli {
     #[arg(long)]
     pub json: bool,
 
+    /// Refuse what is otherwise only a warning: symlinks pointing out of the source tree.
+    #[arg(long)]
+    pub strict: bool,
+
     /// Print only warnings, errors and the artifact lines.
     #[arg(short = 'q', long)]
     pub quiet: bool,
@@ -337,6 +341,9 @@ pub enum Action {
     Man,
 }
 
+/// What clap stores for a bare `--version`: no real version can contain a NUL.
+const PRINT_VERSION: &str = "\0print-version";
+
 fn cfg_err(e: config::ConfigError) -> Error {
     Error::Usage(e.to_string())
 }
@@ -375,7 +382,7 @@ impl Cli {
     /// # Errors
     /// [`Error::Usage`] for missing or invalid flags or config keys (exit status 2).
     pub fn into_action(mut self, source_date_epoch: Option<&str>) -> Result<Action, Error> {
-        if self.print_version || self.version.as_deref() == Some("") {
+        if self.print_version || self.version.as_deref() == Some(PRINT_VERSION) {
             return Ok(Action::PrintVersion);
         }
         match self.command.take() {
@@ -674,6 +681,7 @@ impl Cli {
             },
             package,
             force: self.force || c.force.unwrap_or(false),
+            strict: self.strict,
             source_date_epoch: sde,
         })))
     }

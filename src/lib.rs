@@ -103,6 +103,8 @@ pub struct BuildRequest {
     pub package: Option<String>,
     /// `-f/--force`: replace existing output files.
     pub force: bool,
+    /// `--strict`: symlinks out of the source tree are errors, not warnings.
+    pub strict: bool,
     /// Every timestamp in the artifacts (from `SOURCE_DATE_EPOCH`).
     pub source_date_epoch: u64,
 }
@@ -252,7 +254,7 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
             let mut dir = req.dir.clone();
             dir.inputs = req.inputs.clone();
             if !dir.inputs.is_empty() || req.files.is_empty() {
-                pkg.entries = source::dir::read(&dir, &excludes, listener)?;
+                pkg.entries = source::dir::read(&dir, &excludes, req.strict, listener)?;
             }
             pkg.meta.name = req
                 .name
@@ -318,7 +320,7 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
             .map_err(|e| Error::Usage(format!("--license-file '{}': {e}", f.display())))?;
         pkg.meta.license_text = Some(text);
     }
-    add_files(&mut pkg, &req.files, &excludes, listener)?;
+    add_files(&mut pkg, &req.files, &excludes, req.strict, listener)?;
     relation::merge(&mut pkg.relations.depends, depends);
     relation::merge(&mut pkg.relations.provides, provides);
     relation::merge(&mut pkg.relations.conflicts, conflicts);
@@ -412,6 +414,7 @@ fn add_files(
     pkg: &mut Package,
     files: &[config::FileSpec],
     excludes: &source::Excludes,
+    strict: bool,
     listener: &dyn Listener,
 ) -> Result<(), Error> {
     for (i, f) in files.iter().enumerate() {
@@ -430,7 +433,7 @@ fn add_files(
                     Path::new(&src),
                     &dst,
                     excludes,
-                    source::ExternalLinks::Warn,
+                    source::ExternalLinks::warn_or_reject(strict),
                     listener,
                 )?
             }

@@ -106,8 +106,9 @@ where
         path: dest.to_path_buf(),
         source,
     };
+    clean_stale(parent_dir(dest));
     let tmp = tempfile::Builder::new()
-        .prefix(".pkgr-tmp-")
+        .prefix(&format!("{TMP_PREFIX}{}-", std::process::id()))
         .tempfile_in(parent_dir(dest))
         .map_err(io_err)?;
     let file = tmp.as_file().try_clone().map_err(io_err)?;
@@ -143,6 +144,28 @@ where
         size,
         sha256,
     })
+}
+
+/// Temp files are named `.pkgr-tmp-<pid>-<random>` beside the artifact.
+pub const TMP_PREFIX: &str = ".pkgr-tmp-";
+
+/// Removes temp files that a pkgr killed before it could clean up left in `dir`: those whose
+/// writer (the pid in the name) is no longer running. Another running pkgr's files are kept.
+pub fn clean_stale(dir: &Path) {
+    let Ok(rd) = fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TMP_PREFIX)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let alive = Path::new(&format!("/proc/{pid}")).exists();
+        if !alive && Path::new("/proc/self").exists() {
+            let _ = fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Lowercase hex of `bytes`.
@@ -185,6 +208,22 @@ mod tests {
         })
         .unwrap();
         assert_eq!(fs::read(&dest).unwrap(), b"x");
+    }
+
+    #[test]
+    fn stale_temp_files_of_dead_writers_are_removed() {
+        let d = tempfile::tempdir().unwrap();
+        let dead = d.path().join(format!("{TMP_PREFIX}4000000000-abc"));
+        let live = d
+            .path()
+            .join(format!("{TMP_PREFIX}{}-abc", std::process::id()));
+        let other = d.path().join(".pkgr-tmp-notapid");
+        for f in [&dead, &live, &other] {
+            fs::write(f, "x").unwrap();
+        }
+        clean_stale(d.path());
+        assert!(!dead.exists());
+        assert!(live.exists() && other.exists());
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub struct DirOptions {
 pub fn read(
     opts: &DirOptions,
     excludes: &Excludes,
+    strict: bool,
     listener: &dyn Listener,
 ) -> Result<Vec<Entry>, SourceError> {
     if opts.inputs.is_empty() {
@@ -103,7 +104,7 @@ pub fn read(
             &src_path,
             &dst,
             excludes,
-            ExternalLinks::Warn,
+            ExternalLinks::warn_or_reject(strict),
             listener,
         )?);
     }
@@ -190,7 +191,12 @@ mod tests {
             chdir: Some(dir.to_path_buf()),
             prefix: prefix.map(str::to_string),
         };
-        let es = read(&opts, &Excludes::new(&[]).unwrap(), &Collect::default())?;
+        let es = read(
+            &opts,
+            &Excludes::new(&[]).unwrap(),
+            false,
+            &Collect::default(),
+        )?;
         Ok(es.iter().map(|e| e.path.display()).collect())
     }
 

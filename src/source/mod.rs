@@ -117,13 +117,26 @@ impl Excludes {
     }
 }
 
-/// What [`walk`] should do with symlinks that point out of the tree.
+/// What [`walk`] should do with symlinks that point out of the tree. None is ever followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExternalLinks {
     /// Keep them (as symlinks), with a warning naming each.
     Warn,
     /// Keep them silently (a venv's `bin/python -> /usr/bin/python3.X` is expected).
     Allow,
+    /// Refuse them (`--strict`).
+    Reject,
+}
+
+impl ExternalLinks {
+    /// `Reject` with `--strict`, else `Warn`.
+    pub fn warn_or_reject(strict: bool) -> Self {
+        if strict {
+            ExternalLinks::Reject
+        } else {
+            ExternalLinks::Warn
+        }
+    }
 }
 
 /// Reads `src` (a file, symlink or directory) into entries installed at `dst`.
@@ -224,6 +237,13 @@ fn entry_for(
     }
     if ft.is_symlink() {
         let target = fs::read_link(fs_path).map_err(io_err(fs_path))?;
+        if links == ExternalLinks::Reject && points_outside(fs_path, &target, root) {
+            return Err(SourceError::Invalid(format!(
+                "symlink '{}' points outside the source tree, to '{}' (--strict refuses it; without --strict it is packaged as a symlink, never followed)",
+                fs_path.display(),
+                target.display()
+            )));
+        }
         if links == ExternalLinks::Warn && points_outside(fs_path, &target, root) {
             listener.warning(&format!(
                 "symlink '{}' points outside the source tree, to '{}'; it is packaged as a symlink, not followed",

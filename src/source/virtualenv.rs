@@ -150,6 +150,7 @@ fn ingest(
             }
         }
     }
+    check_same_python(venv, opts)?;
     let prefix = prefix_for(name, opts)?;
     let mut entries = walk(venv, &prefix, excludes, ExternalLinks::Allow, listener)?;
     fix_modes(&mut entries);
@@ -326,6 +327,39 @@ fn fix_modes(entries: &mut [Entry]) {
             _ => 0o644,
         };
     }
+}
+
+/// An existing venv only works with the Python minor version that made it: refuse one made by a
+/// different minor version than `--python` (the interpreter the package will depend on).
+fn check_same_python(venv: &Path, opts: &VenvOptions) -> Result<(), SourceError> {
+    let python = opts
+        .python
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_PYTHON));
+    let cfg = fs::read_to_string(venv.join("pyvenv.cfg")).unwrap_or_default();
+    let Some(made) = cfg_value(&cfg, "version").or_else(|| cfg_value(&cfg, "version_info")) else {
+        return Ok(());
+    };
+    let out = Command::new(&python)
+        .args(["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"])
+        .output()
+        .map_err(|e| {
+            SourceError::Invalid(format!(
+                "--python '{}' cannot be run: {e}",
+                python.display()
+            ))
+        })?;
+    let have = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let minor = |v: &str| v.split('.').take(2).collect::<Vec<_>>().join(".");
+    if minor(&have) != minor(made) {
+        return Err(SourceError::Invalid(format!(
+            "the virtualenv '{}' was made by Python {made} (pyvenv.cfg), but --python '{}' is Python {have}; a venv only runs with the minor version that made it: pass --python with a {} interpreter, or rebuild the venv",
+            venv.display(),
+            python.display(),
+            minor(made)
+        )));
+    }
+    Ok(())
 }
 
 fn check_python(python: &Path, listener: &dyn Listener) -> Result<(), SourceError> {

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod config;
 mod deb;
+mod hardening;
 mod packaging;
 mod repro;
 mod rpm;
