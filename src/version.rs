@@ -25,6 +25,9 @@ pub fn check_package_name(name: &str) -> Result<(), VersionError> {
     if name.len() < 2 {
         return err("it must be at least 2 characters long");
     }
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        return err("it contains uppercase letters");
+    }
     let first = name.as_bytes()[0];
     if !(first.is_ascii_lowercase() || first.is_ascii_digit()) {
         return err("it must start with a lowercase letter or a digit");
@@ -193,6 +196,78 @@ pub fn from_pep440(v: &str) -> (Option<u32>, String) {
     (epoch, out)
 }
 
+/// Compares two Debian versions as dpkg does (deb-version(5)): epoch numerically, then upstream
+/// version and revision by alternating non-digit runs (where `~` sorts before everything, even
+/// the end, and letters before other characters) and digit runs (numerically).
+pub fn compare(a: &str, b: &str) -> std::cmp::Ordering {
+    fn split(v: &str) -> (u64, &str, &str) {
+        let (epoch, rest) = match v.split_once(':') {
+            Some((e, r)) => (e.parse().unwrap_or(0), r),
+            None => (0, v),
+        };
+        match rest.rsplit_once('-') {
+            Some((u, r)) => (epoch, u, r),
+            None => (epoch, rest, ""),
+        }
+    }
+    fn order(c: Option<u8>) -> i32 {
+        match c {
+            None => 0,
+            Some(b'~') => -1,
+            Some(c) if c.is_ascii_alphabetic() => i32::from(c),
+            Some(c) => i32::from(c) + 256,
+        }
+    }
+    fn part(a: &str, b: &str) -> std::cmp::Ordering {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            // Non-digit prefix.
+            while (i < a.len() && !a[i].is_ascii_digit()) || (j < b.len() && !b[j].is_ascii_digit())
+            {
+                let ca = a.get(i).filter(|c| !c.is_ascii_digit()).copied();
+                let cb = b.get(j).filter(|c| !c.is_ascii_digit()).copied();
+                let (oa, ob) = (order(ca), order(cb));
+                if oa != ob {
+                    return oa.cmp(&ob);
+                }
+                if ca.is_some() {
+                    i += 1;
+                }
+                if cb.is_some() {
+                    j += 1;
+                }
+            }
+            // Digit run, compared numerically without overflow.
+            while i < a.len() && a[i] == b'0' {
+                i += 1;
+            }
+            while j < b.len() && b[j] == b'0' {
+                j += 1;
+            }
+            let si = i;
+            while i < a.len() && a[i].is_ascii_digit() {
+                i += 1;
+            }
+            let sj = j;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            let (da, db) = (&a[si..i], &b[sj..j]);
+            let c = da.len().cmp(&db.len()).then_with(|| da.cmp(db));
+            if c != std::cmp::Ordering::Equal {
+                return c;
+            }
+        }
+        std::cmp::Ordering::Equal
+    }
+    let (ea, ua, ra) = split(a);
+    let (eb, ub, rb) = split(b);
+    ea.cmp(&eb)
+        .then_with(|| part(ua, ub))
+        .then_with(|| part(ra, rb))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,7 +279,7 @@ mod tests {
         }
         for (bad, why) in [
             ("a", "at least 2"),
-            ("Foo", "start with"),
+            ("Foo", "uppercase"),
             ("foO", "uppercase"),
             ("foo_bar", "'_'"),
             ("-foo", "start with"),
@@ -267,5 +342,27 @@ mod tests {
             "non-ASCII is left for the validator"
         );
         assert!(check_upstream(&from_pep440("1.0é").1, false).is_err());
+    }
+
+    #[test]
+    fn compares_like_dpkg() {
+        use std::cmp::Ordering::*;
+        for (a, b, want) in [
+            ("1.0", "1.0", Equal),
+            ("1.0~rc1", "1.0", Less),
+            ("1.0~~dev1", "1.0~a1", Less),
+            ("1.0", "1.0+post1", Less),
+            ("1.0a", "1.0+", Less),
+            ("1:0.1", "2.0", Greater),
+            ("1.0-1", "1.0-2", Less),
+            ("1.10", "1.9", Greater),
+            ("1.01", "1.1", Equal),
+            ("1.0-1", "1.0", Greater),
+            ("2.0", "10.0", Less),
+            ("1.0", "1.0.0", Less),
+        ] {
+            assert_eq!(compare(a, b), want, "{a} vs {b}");
+            assert_eq!(compare(b, a), want.reverse(), "{b} vs {a}");
+        }
     }
 }

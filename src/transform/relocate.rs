@@ -187,15 +187,15 @@ fn parse_header(data: &[u8]) -> Option<ScriptHeader<'_>> {
     })
 }
 
+/// Strips spaces and tabs (and a `\r`) at both ends: what Linux's `binfmt_script` strips from a
+/// `#!` line, so parsing and writing a header agree byte for byte.
 fn trim(s: &[u8]) -> &[u8] {
-    let s = match s.iter().position(|b| !b.is_ascii_whitespace()) {
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r');
+    let s = match s.iter().position(|b| !blank(b)) {
         Some(a) => &s[a..],
         None => return &s[..0],
     };
-    let b = s
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .unwrap_or(0);
+    let b = s.iter().rposition(|b| !blank(b)).unwrap_or(0);
     &s[..=b]
 }
 
@@ -262,9 +262,12 @@ pub fn rewrite_script(
             if plain_python && is_versioned_python(&rest) {
                 rest = b"/bin/python".to_vec();
             }
+            let rest = replace_paths(&rest, old, new).unwrap_or(rest);
             let mut interp = new.to_vec();
             interp.extend_from_slice(&rest);
-            let mut v = make_header(&interp, h.args);
+            // Rewrite paths in the arguments first: the header's length decides its form.
+            let args = replace_paths(h.args, old, new).unwrap_or_else(|| h.args.to_vec());
+            let mut v = make_header(&interp, &args);
             v.extend_from_slice(&data[h.body..]);
             if v != data {
                 out = Some(v);
@@ -871,6 +874,56 @@ mod tests {
         assert_eq!(
             rewrite_script(b"#!/bin/bash\necho hi\n", &old(), NEW.as_bytes(), true),
             None
+        );
+    }
+
+    /// Found by the relocate fuzz target: a build path inside the shebang's arguments made the
+    /// header shrink after its form (plain or trampoline) was chosen, so a second pass differed.
+    #[test]
+    fn fuzz_regression_paths_in_shebang_arguments() {
+        let mut data = b"#! /tmp/pkgr-x/venv/bin\" \"-x/v/".to_vec();
+        data.extend_from_slice(&[0; 25]);
+        data.extend_from_slice(b"/tmp/pkgr-x/venv");
+        data.extend_from_slice(&[0; 48]);
+        data.extend_from_slice(b"8nbven/p '''\nim\n");
+        let old = vec![b"/tmp/pkgr-x/venv".to_vec()];
+        let once = rewrite_script(&data, &old, b"/opt/venvs/app", true).unwrap();
+        let twice = rewrite_script(&once, &old, b"/opt/venvs/app", true);
+        assert!(twice.is_none() || twice.as_deref() == Some(&once[..]));
+    }
+
+    /// Found by the relocate fuzz target: build paths inside the interpreter path itself (after
+    /// the prefix) were replaced only after the header's form was chosen.
+    #[test]
+    fn fuzz_regression_paths_inside_the_interpreter() {
+        let data = b"#!\x0c/tmp/pkgr-x/venv/bi\xc0\xdf\xddt-x/venv/bi\xc0\xdf\xddtmp/\"-\x00/tmp/pkt-x/venv/bi\xc0\xdf\xddtmp/\"-\x00/tmp/pkgr-mp/\"-\x00/tmp/pkgr-x/venv/gr-mp/\"-\x00/tmp/pkgr-x/venv/m\n";
+        let old = vec![b"/tmp/pkgr-x/venv".to_vec()];
+        let once = rewrite_script(data, &old, b"/opt/venvs/app", true).unwrap();
+        let twice = rewrite_script(&once, &old, b"/opt/venvs/app", true);
+        assert!(twice.is_none() || twice.as_deref() == Some(&once[..]));
+    }
+
+    /// Found by the relocate fuzz target: a trampoline whose arguments hold control bytes.
+    #[test]
+    fn fuzz_regression_trampoline_with_odd_arguments() {
+        let data: &[u8] = &[
+            35, 33, 47, 98, 105, 110, 47, 115, 104, 10, 39, 39, 39, 101, 120, 101, 99, 39, 32, 47,
+            116, 109, 112, 47, 112, 107, 103, 114, 45, 120, 47, 118, 101, 110, 118, 47, 98, 105,
+            110, 47, 112, 121, 116, 104, 111, 110, 0, 0, 0, 0, 51, 255, 255, 255, 255, 255, 255,
+            255, 255, 255, 255, 255, 35, 33, 12, 12, 12, 12, 36, 12, 12, 32, 34, 36, 48, 34, 32,
+            34, 36, 64, 34, 10, 39, 32, 39, 39, 39, 10, 105, 148, 12, 32, 12, 51, 143, 144, 141,
+            32, 116, 32, 115, 121, 115, 10, 10,
+        ];
+        let old = vec![b"/tmp/pkgr-x/venv".to_vec()];
+        let once = rewrite_script(data, &old, b"/opt/venvs/app", true).unwrap();
+        let twice = rewrite_script(&once, &old, b"/opt/venvs/app", true);
+        assert!(
+            twice.is_none() || twice.as_deref() == Some(&once[..]),
+            "once: {:?}\ntwice: {:?}",
+            String::from_utf8_lossy(&once[..80.min(once.len())]),
+            twice
+                .as_ref()
+                .map(|t| String::from_utf8_lossy(&t[..80.min(t.len())]).into_owned())
         );
     }
 
