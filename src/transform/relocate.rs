@@ -187,10 +187,10 @@ fn parse_header(data: &[u8]) -> Option<ScriptHeader<'_>> {
     })
 }
 
-/// Strips spaces and tabs (and a `\r`) at both ends: what Linux's `binfmt_script` strips from a
-/// `#!` line, so parsing and writing a header agree byte for byte.
+/// Strips spaces and tabs at both ends: what Linux's `binfmt_script` strips from a `#!` line
+/// (a `\r` stays part of the name there too), so parsing and writing a header agree.
 fn trim(s: &[u8]) -> &[u8] {
-    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r');
+    let blank = |b: &u8| matches!(b, b' ' | b'\t');
     let s = match s.iter().position(|b| !blank(b)) {
         Some(a) => &s[a..],
         None => return &s[..0],
@@ -925,6 +925,20 @@ mod tests {
                 .as_ref()
                 .map(|t| String::from_utf8_lossy(&t[..80.min(t.len())]).into_owned())
         );
+    }
+
+    /// Found by the relocate fuzz target: carriage returns at the end of a trampoline's
+    /// interpreter (Linux keeps `\r` as part of the name, so the parser must too).
+    #[test]
+    fn fuzz_regression_carriage_returns_in_the_interpreter() {
+        let mut data =
+            b"#!/bin/sh\n'''exec' /tmp/pkgr-x/venv/bin/python...\0\0\0\xba......".to_vec();
+        data.extend_from_slice(&[b'\r'; 50]);
+        data.extend_from_slice(b"   \"$0\" \"$@\"\n' '''\nimport sys\n");
+        let old = vec![b"/tmp/pkgr-x/venv".to_vec()];
+        let once = rewrite_script(&data, &old, b"/opt/venvs/app", true).unwrap();
+        let twice = rewrite_script(&once, &old, b"/opt/venvs/app", true);
+        assert!(twice.is_none() || twice.as_deref() == Some(&once[..]));
     }
 
     #[test]
