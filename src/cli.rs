@@ -15,7 +15,7 @@ use crate::source::dir::DirOptions;
 use crate::source::virtualenv::VenvOptions;
 use crate::source::SourceKind;
 use crate::target::{TargetKind, TargetOptions};
-use crate::{BuildRequest, Error, Override};
+use crate::{BuildRequest, Error};
 
 /// Build native packages from a Python application or a directory, in one step.
 ///
@@ -583,21 +583,7 @@ impl Cli {
             (TargetKind::Tar, &tar_s),
         ] {
             if let Some(s) = s {
-                overrides.insert(
-                    kind,
-                    Override {
-                        name: s.name.clone(),
-                        version: s.version.clone(),
-                        iteration: s.iteration.clone(),
-                        epoch: s.epoch,
-                        depends: s.depends.clone(),
-                        provides: s.provides.clone(),
-                        conflicts: s.conflicts.clone(),
-                        replaces: s.replaces.clone(),
-                        recommends: s.recommends.clone(),
-                        suggests: s.suggests.clone(),
-                    },
-                );
+                overrides.insert(kind, s.clone());
             }
         }
         let priority = self

@@ -91,8 +91,9 @@ pub struct BuildRequest {
     pub excludes: Vec<String>,
     /// `[[files]]` from pkgr.toml (`src` already absolute).
     pub files: Vec<config::FileSpec>,
-    /// `[deb]`/`[rpm]`/`[tar]` overrides from pkgr.toml.
-    pub overrides: BTreeMap<TargetKind, Override>,
+    /// `[deb]`/`[rpm]`/`[tar]` overrides from pkgr.toml (their name, version, iteration, epoch
+    /// and relation lists replace the common ones for that format).
+    pub overrides: BTreeMap<TargetKind, config::FormatSection>,
     /// Options of `-s dir`.
     pub dir: source::dir::DirOptions,
     /// Options of `-s virtualenv`.
@@ -107,32 +108,6 @@ pub struct BuildRequest {
     pub strict: bool,
     /// Every timestamp in the artifacts (from `SOURCE_DATE_EPOCH`).
     pub source_date_epoch: u64,
-}
-
-/// Fields one format overrides (`[deb]`, `[rpm]`, `[tar]` in pkgr.toml). Relation lists replace
-/// the common ones for that format.
-#[derive(Debug, Clone, Default)]
-pub struct Override {
-    /// Name.
-    pub name: Option<String>,
-    /// Version.
-    pub version: Option<String>,
-    /// Revision / Release.
-    pub iteration: Option<String>,
-    /// Epoch.
-    pub epoch: Option<u32>,
-    /// Depends / Requires.
-    pub depends: Option<Vec<String>>,
-    /// Provides.
-    pub provides: Option<Vec<String>>,
-    /// Conflicts.
-    pub conflicts: Option<Vec<String>>,
-    /// Replaces / Obsoletes.
-    pub replaces: Option<Vec<String>>,
-    /// Recommends.
-    pub recommends: Option<Vec<String>>,
-    /// Suggests.
-    pub suggests: Option<Vec<String>>,
 }
 
 /// A written artifact and what it holds, as `--json` reports it.
@@ -378,7 +353,7 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
 }
 
 /// Applies one format's overrides to a copy of the package.
-fn apply_override(pkg: &Package, o: &Override) -> Result<Package, Error> {
+fn apply_override(pkg: &Package, o: &config::FormatSection) -> Result<Package, Error> {
     let mut p = pkg.clone();
     if let Some(v) = &o.name {
         p.meta.name = v.clone();

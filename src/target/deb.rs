@@ -217,14 +217,7 @@ impl Target for Deb {
         }
         check_description(&m.description)?;
         check_relations(pkg)?;
-        for (phase, script) in &pkg.scripts.user {
-            if !script.starts_with("#!") {
-                return Err(TargetError::invalid(
-                    phase.flag(),
-                    "the maintainer script does not start with '#!' (Policy §6.1: it must name its interpreter)",
-                ));
-            }
-        }
+        scripts::check_user_scripts(pkg)?;
         for e in &pkg.entries {
             for (what, name) in [("owner", &e.user), ("group", &e.group)] {
                 if name.is_empty()

@@ -365,15 +365,7 @@ impl Target for Rpm {
                 ));
             }
         }
-        for (phase, script) in &pkg.scripts.user {
-            if !script.starts_with("#!") {
-                return Err(TargetError::invalid(
-                    phase.flag(),
-                    "the script does not start with '#!' naming its interpreter",
-                ));
-            }
-        }
-        Ok(())
+        scripts::check_user_scripts(pkg)
     }
 
     fn write(

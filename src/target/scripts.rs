@@ -107,6 +107,21 @@ pub const RPM: [Slot; 4] = [
     },
 ];
 
+/// Every user script must name its interpreter on a `#!` line (Debian Policy §6.1; rpm runs a
+/// scriptlet with the interpreter pkgr reads from that line).
+///
+/// # Errors
+/// [`TargetError::Invalid`] naming the flag of the first script without one.
+pub fn check_user_scripts(pkg: &Package) -> Result<(), crate::target::TargetError> {
+    match pkg.scripts.user.iter().find(|(_, s)| !s.starts_with("#!")) {
+        Some((phase, _)) => Err(crate::target::TargetError::invalid(
+            phase.flag(),
+            "the script does not start with '#!' naming its interpreter (Debian Policy §6.1)",
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A rendered script: its text and the interpreter (with one optional argument) that runs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Script {
