@@ -150,6 +150,11 @@ fn paths_that_cannot_be_packaged() {
         2,
         &["nothere' does not exist"],
     );
+    refused(
+        &s.run("deb", &["--after-install", "/", "tree=/opt/ab"]),
+        2,
+        &["--after-install '/'", "cannot read the script"],
+    );
     std::fs::create_dir_all(s.p("empty")).unwrap();
     refused(&s.run("deb", &["empty=/opt/e"]), 2, &["holds no files"]);
     let out = pkgr()
