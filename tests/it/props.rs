@@ -23,7 +23,7 @@ fn version() -> impl Strategy<Value = String> {
 fn files() -> impl Strategy<Value = Vec<(String, Vec<u8>, u32, bool)>> {
     prop::collection::vec(
         (
-            "[a-z]{1,8}(/[a-z0-9._-]{1,12}){0,3}",
+            "[a-z]{1,8}(/[a-z0-9][a-z0-9._-]{0,11}){0,3}",
             prop::collection::vec(any::<u8>(), 0..2000),
             prop_oneof![Just(0o644u32), Just(0o755), Just(0o600), Just(0o750)],
             any::<bool>(),
