@@ -8,7 +8,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-    build-essential ca-certificates coreutils cpio dpkg-dev lintian rpm rpmlint zstd \
+    build-essential ca-certificates coreutils cpio dpkg-dev lintian man-db rpm rpmlint zstd \
     gnupg python3 python3-venv python3-dev >/dev/null
 for tool in dpkg-deb dpkg-shlibdeps lintian md5sum rpm rpm2cpio rpmlint cpio zstd /usr/bin/python3 cc cargo; do
     command -v "$tool" >/dev/null || { echo "setup: $tool is still missing" >&2; exit 1; }

@@ -316,9 +316,10 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
     let mut planned = Vec::new();
     for kind in &req.targets {
         let t = kind.build(&req.target_options);
+        // A copy only when this format overrides something.
         let tpkg = match req.overrides.get(kind) {
-            Some(o) => apply_override(&pkg, o)?,
-            None => pkg.clone(),
+            Some(o) => std::borrow::Cow::Owned(apply_override(&pkg, o)?),
+            None => std::borrow::Cow::Borrowed(&pkg),
         };
         t.validate(&tpkg)?;
         let dest = output_path(req.package.as_deref(), t.as_ref(), &tpkg, req.targets.len())?;

@@ -404,11 +404,7 @@ impl StdinBytes for Command {
 fn a_venv_from_another_python_is_refused() {
     let d = tempfile::tempdir().unwrap();
     let venv = d.path().join("v");
-    run_ok(
-        Command::new("/usr/bin/python3")
-            .args(["-m", "venv", "--without-pip"])
-            .arg(&venv),
-    );
+    bare_venv(&venv);
     let cfg = std::fs::read_to_string(venv.join("pyvenv.cfg")).unwrap();
     let edited: String = cfg
         .lines()

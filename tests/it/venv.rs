@@ -173,11 +173,7 @@ fn existing_venv_is_ingested_and_relocated() {
     }
     let d = tempfile::tempdir().unwrap();
     let venv = d.path().join("myvenv");
-    run_ok(
-        Command::new("/usr/bin/python3")
-            .args(["-m", "venv", "--without-pip"])
-            .arg(&venv),
-    );
+    bare_venv(&venv);
     let out = d.path().join("out.deb");
     run_ok(
         pkgr()
@@ -212,11 +208,7 @@ fn existing_venv_is_ingested_and_relocated() {
 fn existing_venv_without_a_name_asks_for_one() {
     let d = tempfile::tempdir().unwrap();
     let venv = d.path().join("v");
-    run_ok(
-        Command::new("/usr/bin/python3")
-            .args(["-m", "venv", "--without-pip"])
-            .arg(&venv),
-    );
+    bare_venv(&venv);
     let out = pkgr()
         .args(["-s", "virtualenv", "-t", "deb"])
         .arg(&venv)

@@ -316,3 +316,12 @@ pub fn system_python() -> (String, String) {
     let (a, b) = v.trim().split_once(' ').unwrap();
     (a.to_string(), b.to_string())
 }
+
+/// A venv made by Debian's python at `path`, without pip (fast, no network).
+pub fn bare_venv(path: &Path) {
+    run_ok(
+        Command::new("/usr/bin/python3")
+            .args(["-m", "venv", "--without-pip"])
+            .arg(path),
+    );
+}
