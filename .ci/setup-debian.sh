@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what pkgr's tests and examples need on Debian 12: the validators the tests call
-# (dpkg-dev, lintian, md5sum), Debian's Python with venv (the default --python), and a C
-# toolchain for crates that build C (liblzma, zstd). Idempotent; uses sudo when not root.
+# (dpkg-dev, lintian, md5sum), Debian's Python with venv (the default --python), a C
+# toolchain for crates that build C (liblzma, zstd) and for the zlib fixture (zlib1g-dev), and
+# debootstrap for the chroot lifecycle tests. Idempotent; uses sudo when not root.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -9,8 +10,9 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential ca-certificates coreutils cpio dpkg-dev lintian man-db rpm rpmlint zstd \
-    gnupg python3 python3-venv python3-dev >/dev/null
-for tool in dpkg-deb dpkg-shlibdeps lintian md5sum rpm rpm2cpio rpmlint cpio zstd /usr/bin/python3 cc cargo; do
+    gnupg python3 python3-venv python3-dev zlib1g-dev debootstrap debian-archive-keyring >/dev/null
+for tool in dpkg-deb dpkg-shlibdeps lintian md5sum rpm rpm2cpio rpmlint cpio zstd /usr/bin/python3 cc cargo \
+    debootstrap chroot /usr/lib/rpm/elfdeps; do
     command -v "$tool" >/dev/null || { echo "setup: $tool is still missing" >&2; exit 1; }
 done
 /usr/bin/python3 -c 'import venv, ensurepip' || { echo "setup: python3-venv is broken" >&2; exit 1; }

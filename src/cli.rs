@@ -271,9 +271,45 @@ pub struct Cli {
     #[arg(long)]
     pub json: bool,
 
-    /// Refuse what is otherwise only a warning: symlinks pointing out of the source tree.
+    /// Refuse what is otherwise only a warning: symlinks pointing out of the source tree, and
+    /// shared libraries that no installed package provides.
     #[arg(long)]
     pub strict: bool,
+
+    /// Add no dependency pkgr infers (the venv's Python, the shared libraries compiled files
+    /// link against); only -d and the other relation flags are written.
+    #[arg(long = "no-auto-depends")]
+    pub no_auto_depends: bool,
+
+    /// A systemd unit file to install (repeatable): lib/systemd/system (deb) or
+    /// usr/lib/systemd/system (rpm, tar), enabled and started on install, restarted after upgrade.
+    #[arg(long = "systemd-unit", value_name = "FILE")]
+    pub systemd_unit: Vec<PathBuf>,
+
+    /// Do not enable the units on install.
+    #[arg(long = "no-systemd-enable")]
+    pub no_systemd_enable: bool,
+
+    /// Do not start the units on install or after an upgrade.
+    #[arg(long = "no-systemd-start")]
+    pub no_systemd_start: bool,
+
+    /// Stop the units before an upgrade and start them after it, instead of restarting them.
+    #[arg(long = "no-systemd-restart-after-upgrade")]
+    pub no_systemd_restart_after_upgrade: bool,
+
+    /// Create this system user before the files are unpacked (deb preinst, rpm %pre); never
+    /// removed. Files can be owned by it with [[files]] owner in pkgr.toml.
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// The service user's primary group (default: the user's name), or a system group alone.
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
+
+    /// The service user's home directory, created and owned by it (default: /nonexistent).
+    #[arg(long, value_name = "DIR")]
+    pub home: Option<String>,
 
     /// Print only warnings, errors and the artifact lines.
     #[arg(short = 'q', long)]
@@ -668,6 +704,25 @@ impl Cli {
             package,
             force: self.force || c.force.unwrap_or(false),
             strict: self.strict,
+            auto_depends: !(self.no_auto_depends || c.no_auto_depends.unwrap_or(false)),
+            service: crate::ServiceOptions {
+                units: if self.systemd_unit.is_empty() {
+                    c.systemd_unit
+                        .iter()
+                        .flatten()
+                        .filter_map(|p| res_path(&Some(p.clone())))
+                        .collect()
+                } else {
+                    self.systemd_unit
+                },
+                no_enable: self.no_systemd_enable || c.no_systemd_enable.unwrap_or(false),
+                no_start: self.no_systemd_start || c.no_systemd_start.unwrap_or(false),
+                no_restart_after_upgrade: self.no_systemd_restart_after_upgrade
+                    || c.no_systemd_restart_after_upgrade.unwrap_or(false),
+                user: self.user.or(c.user.clone()),
+                group: self.group.or(c.group.clone()),
+                home: self.home.or(c.home.clone()),
+            },
             source_date_epoch: sde,
         })))
     }

@@ -253,6 +253,22 @@ pub struct Config {
     pub venv_prefix: Option<String>,
     /// `--workdir`.
     pub workdir: Option<String>,
+    /// `--no-auto-depends`.
+    pub no_auto_depends: Option<bool>,
+    /// `--systemd-unit` (a list of files, relative to this file).
+    pub systemd_unit: Option<Vec<String>>,
+    /// `--no-systemd-enable`.
+    pub no_systemd_enable: Option<bool>,
+    /// `--no-systemd-start`.
+    pub no_systemd_start: Option<bool>,
+    /// `--no-systemd-restart-after-upgrade`.
+    pub no_systemd_restart_after_upgrade: Option<bool>,
+    /// `--user`.
+    pub user: Option<String>,
+    /// `--group`.
+    pub group: Option<String>,
+    /// `--home`.
+    pub home: Option<String>,
     /// `[deb]` overrides.
     pub deb: Option<FormatSection>,
     /// `[rpm]` overrides.

@@ -1532,6 +1532,8 @@ mod tests {
         let ctx = WriteContext {
             mtime: 1_700_000_000,
             listener: &l,
+            auto_depends: true,
+            strict: false,
         };
         let mut out = Vec::new();
         t.write(pkg, &mut out, &ctx).unwrap();

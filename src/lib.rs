@@ -104,10 +104,123 @@ pub struct BuildRequest {
     pub package: Option<String>,
     /// `-f/--force`: replace existing output files.
     pub force: bool,
-    /// `--strict`: symlinks out of the source tree are errors, not warnings.
+    /// `--strict`: symlinks out of the source tree and shared libraries no package provides
+    /// are errors, not warnings.
     pub strict: bool,
+    /// Add the dependencies pkgr proves (`false` with `--no-auto-depends`).
+    pub auto_depends: bool,
+    /// systemd units and the service account.
+    pub service: ServiceOptions,
     /// Every timestamp in the artifacts (from `SOURCE_DATE_EPOCH`).
     pub source_date_epoch: u64,
+}
+
+/// `--systemd-unit`, `--no-systemd-*`, `--user`, `--group`, `--home`.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceOptions {
+    /// Unit files on the build host; each is installed under its own file name.
+    pub units: Vec<PathBuf>,
+    /// `--no-systemd-enable`.
+    pub no_enable: bool,
+    /// `--no-systemd-start`.
+    pub no_start: bool,
+    /// `--no-systemd-restart-after-upgrade`.
+    pub no_restart_after_upgrade: bool,
+    /// `--user`: the system user to create.
+    pub user: Option<String>,
+    /// `--group`: its primary group (default: the user name), or a group alone.
+    pub group: Option<String>,
+    /// `--home`: the user's home directory, created and owned by it.
+    pub home: Option<String>,
+}
+
+/// The unit types systemd installs from unit files (systemd.unit(5)).
+const UNIT_SUFFIXES: [&str; 9] = [
+    ".service",
+    ".socket",
+    ".timer",
+    ".target",
+    ".path",
+    ".mount",
+    ".automount",
+    ".slice",
+    ".swap",
+];
+
+/// Reads and checks the service options into the model's [`model::Service`].
+fn service(o: &ServiceOptions) -> Result<model::Service, Error> {
+    let mut svc = model::Service {
+        enable: !o.no_enable,
+        start: !o.no_start,
+        restart_after_upgrade: !o.no_restart_after_upgrade,
+        ..model::Service::default()
+    };
+    for path in &o.units {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let valid_chars = name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ":-_.\\@".contains(c));
+        if !valid_chars || !UNIT_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+            return Err(Error::Usage(format!(
+                "--systemd-unit '{}': the file name is the unit name and must be ASCII letters, digits and ':-_.\\@' ending in one of {} (systemd.unit(5))",
+                path.display(),
+                UNIT_SUFFIXES.join(", ")
+            )));
+        }
+        if svc.units.iter().any(|u| u.name == name) {
+            return Err(Error::Usage(format!(
+                "--systemd-unit '{}': a unit named '{name}' is already given",
+                path.display()
+            )));
+        }
+        let text = std::fs::read(path)
+            .map_err(|e| Error::Usage(format!("--systemd-unit '{}': {e}", path.display())))?;
+        svc.units.push(model::SystemdUnit { name, text });
+    }
+    let check_name = |flag: &str, v: &str| {
+        let ok = v.len() <= 32
+            && v.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && v.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::Usage(format!(
+                "{flag} '{}': a system account name is 1-32 characters of lowercase letters, digits, '_' and '-', starting with a letter or '_' (Debian Policy §9.2.1, useradd(8))",
+                v.escape_debug()
+            )))
+        }
+    };
+    if let Some(g) = &o.group {
+        check_name("--group", g)?;
+    }
+    if let Some(h) = &o.home {
+        if !h.starts_with('/') || h.chars().any(char::is_control) {
+            return Err(Error::Usage(format!(
+                "--home '{}': the home directory must be an absolute path without control characters",
+                h.escape_debug()
+            )));
+        }
+        if o.user.is_none() {
+            return Err(Error::Usage("--home needs --user".into()));
+        }
+    }
+    match &o.user {
+        Some(u) => {
+            check_name("--user", u)?;
+            svc.user = Some(model::ServiceUser {
+                name: u.clone(),
+                group: o.group.clone().unwrap_or_else(|| u.clone()),
+                home: o.home.clone(),
+            });
+        }
+        None => svc.group = o.group.clone(),
+    }
+    Ok(svc)
 }
 
 /// A written artifact and what it holds, as `--json` reports it.
@@ -213,6 +326,7 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
         return Err(Error::Usage("no target: pass -t deb".into()));
     }
     let user_scripts = read_scripts(&req.scripts)?;
+    let svc = service(&req.service)?;
     let depends = parse_relations("-d/--depends", &req.depends)?;
     let provides = parse_relations("--provides", &req.provides)?;
     let conflicts = parse_relations("--conflicts", &req.conflicts)?;
@@ -296,6 +410,7 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
         pkg.meta.license_text = Some(text);
     }
     add_files(&mut pkg, &req.files, &excludes, req.strict, listener)?;
+    pkg.service = svc;
     relation::merge(&mut pkg.relations.depends, depends);
     relation::merge(&mut pkg.relations.provides, provides);
     relation::merge(&mut pkg.relations.conflicts, conflicts);
@@ -335,6 +450,8 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
     let ctx = WriteContext {
         mtime: req.source_date_epoch,
         listener,
+        auto_depends: req.auto_depends,
+        strict: req.strict,
     };
     let mut built = Vec::new();
     for (t, tpkg, dest) in planned {

@@ -14,6 +14,10 @@ pub trait Listener: Sync {
     fn advance(&self, _bytes: u64) {}
     /// The current step is finished.
     fn end(&self) {}
+    /// A shared-library dependency decision (shown with `--verbose`, kept for `--json`).
+    fn dependency(&self, d: &crate::target::DependencyDecision) {
+        self.detail(&d.to_string());
+    }
     /// Something the user should fix or know, that did not stop the build.
     fn warning(&self, msg: &str);
 }

@@ -16,6 +16,7 @@ struct Stderr {
     tty: bool,
     bar: Mutex<Option<indicatif::ProgressBar>>,
     warnings: Mutex<Vec<String>>,
+    dependencies: Mutex<Vec<pkgr::target::DependencyDecision>>,
 }
 
 impl Stderr {
@@ -36,6 +37,12 @@ impl Listener for Stderr {
     fn detail(&self, msg: &str) {
         if self.verbose {
             self.say(format!("pkgr: {msg}"));
+        }
+    }
+    fn dependency(&self, d: &pkgr::target::DependencyDecision) {
+        self.detail(&d.to_string());
+        if let Ok(mut v) = self.dependencies.lock() {
+            v.push(d.clone());
         }
     }
     fn warning(&self, msg: &str) {
@@ -85,6 +92,7 @@ fn run(cli: Cli) -> Result<(), pkgr::Error> {
         tty: std::io::IsTerminal::is_terminal(&std::io::stderr()),
         bar: Mutex::new(None),
         warnings: Mutex::new(Vec::new()),
+        dependencies: Mutex::new(Vec::new()),
     };
     let json = cli.json;
     let sde = std::env::var("SOURCE_DATE_EPOCH").ok();
@@ -124,7 +132,16 @@ fn run(cli: Cli) -> Result<(), pkgr::Error> {
                     .lock()
                     .map(|w| w.clone())
                     .unwrap_or_default();
-                let doc = serde_json::json!({ "artifacts": built, "warnings": warnings });
+                let dependencies = listener
+                    .dependencies
+                    .lock()
+                    .map(|d| d.clone())
+                    .unwrap_or_default();
+                let doc = serde_json::json!({
+                    "artifacts": built,
+                    "warnings": warnings,
+                    "dependencies": dependencies,
+                });
                 println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
             } else {
                 // sha256sum(1) format, so `pkgr ... | sha256sum -c` verifies the artifacts.

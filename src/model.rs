@@ -425,12 +425,33 @@ pub struct ElfFile {
     pub soname: Option<String>,
     /// `DT_NEEDED` entries not provided by the payload.
     pub external: Vec<String>,
+    /// Undefined dynamic symbols it imports from external libraries (or unversioned ones, which
+    /// may come from any of them), for symbols-file version floors (deb-symbols(5)).
+    pub imports: Vec<Import>,
+    /// `(library, version node)` pairs from `.gnu.version_r` for external libraries
+    /// (`("libc.so.6", "GLIBC_2.14")`), in file order.
+    pub version_needs: Vec<(String, String)>,
+    /// Has `DT_GNU_HASH` but no `DT_HASH` (rpm's elfdeps then requires `rtld(GNU_HASH)`).
+    pub gnu_hash_only: bool,
     /// Highest `GLIBC_x.y[.z]` symbol version needed from glibc's libraries (libc, libm, ...).
     pub glibc: Option<Vec<u32>>,
     /// Does it still carry a `.symtab` (lintian: unstripped)?
     pub unstripped: bool,
     /// 64-bit ELF class.
     pub is_64: bool,
+}
+
+/// One undefined dynamic symbol of an ELF file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    /// The symbol name (`deflate`).
+    pub name: String,
+    /// Its version node (`ZLIB_1.2.0`, `GLIBC_2.14`), when the import is versioned.
+    pub version: Option<String>,
+    /// The library the version node belongs to (`vn_file`: `libz.so.1`), when versioned.
+    pub library: Option<String>,
+    /// A weak reference (`STB_WEAK`): allowed to stay unresolved.
+    pub weak: bool,
 }
 
 /// ELF facts for the whole payload (empty when it has no ELF files).
@@ -472,6 +493,80 @@ pub struct Package {
     pub elf: ElfFacts,
     /// The interpreter a venv in the payload needs (set by the Python pass).
     pub python: Option<PythonRequirement>,
+    /// systemd units and the service user (`--systemd-unit`, `--user`); targets install the
+    /// units where their distributions keep them and write the maintainer scripts.
+    pub service: Service,
+}
+
+/// A systemd unit file the package ships (`--systemd-unit FILE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemdUnit {
+    /// The unit name, which is its file name (`app.service`, `app.timer`).
+    pub name: String,
+    /// The file's bytes (unit files are small).
+    pub text: Vec<u8>,
+}
+
+impl SystemdUnit {
+    /// Is it enabled (and started) on install? Only units with an `[Install]` section that are
+    /// not templates (`name@.service`), as dh_installsystemd and `systemctl enable` decide.
+    pub fn enablable(&self) -> bool {
+        !self.name.contains("@.")
+            && String::from_utf8_lossy(&self.text)
+                .lines()
+                .any(|l| l.trim() == "[Install]")
+    }
+}
+
+/// The system account a service runs as (`--user`, `--group`, `--home`), created before the
+/// files are unpacked and never deleted (Debian Policy §9.2.1: removing a user could leave
+/// files owned by a reused uid).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceUser {
+    /// The user name (Debian Policy §9.2: `[a-z_][a-z0-9_-]*`).
+    pub name: String,
+    /// Its primary group (default: the user name).
+    pub group: String,
+    /// Its home directory, created and owned by it when given; `/nonexistent` otherwise.
+    pub home: Option<String>,
+}
+
+/// Services: units, what the maintainer scripts do with them, and the account they run as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    /// Units to install, in command-line order.
+    pub units: Vec<SystemdUnit>,
+    /// Enable units on install (`--no-systemd-enable` turns it off).
+    pub enable: bool,
+    /// Start units on install (`--no-systemd-start` turns it off).
+    pub start: bool,
+    /// Restart units after an upgrade; otherwise stop before it and start after
+    /// (`--no-systemd-restart-after-upgrade`).
+    pub restart_after_upgrade: bool,
+    /// The system account to create.
+    pub user: Option<ServiceUser>,
+    /// A system group to create without a user (`--group` alone).
+    pub group: Option<String>,
+}
+
+impl Default for Service {
+    fn default() -> Self {
+        Service {
+            units: Vec::new(),
+            enable: true,
+            start: true,
+            restart_after_upgrade: true,
+            user: None,
+            group: None,
+        }
+    }
+}
+
+impl Service {
+    /// Does the package need any service handling in its scripts?
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty() && self.user.is_none() && self.group.is_none()
+    }
 }
 
 /// Why [`Package::finalize`] refused the payload.

@@ -71,8 +71,12 @@ pub fn read(
             base.join(&src)
         };
         // `..` was checked lexically; a symlinked directory on the way could still lead out.
+        // `.` (or `./.`) is the -C directory itself: there is no component on the way.
+        let is_root = src
+            .components()
+            .all(|c| matches!(c, std::path::Component::CurDir));
         if let (Some(c), Some(parent)) = (&opts.chdir, src_path.parent()) {
-            if !src.is_absolute() {
+            if !src.is_absolute() && !is_root {
                 let inside = match (c.canonicalize(), parent.canonicalize()) {
                     (Ok(root), Ok(p)) => p.starts_with(root),
                     _ => true, // a missing path is reported by walk()

@@ -17,7 +17,7 @@ use crate::archive::{self, FileDigest, TarOptions};
 use crate::compress::{self, Algorithm, Compression};
 use crate::model::{Entry, EntryKind, Package, PkgPath};
 use crate::relation::Relation;
-use crate::target::{check_single_line, scripts, Target, TargetError, WriteContext};
+use crate::target::{check_single_line, scripts, shlibdeps, Target, TargetError, WriteContext};
 use crate::time;
 use crate::version;
 
@@ -446,85 +446,29 @@ pub fn control_file(pkg: &Package) -> String {
     c
 }
 
-/// Sonames shipped by the C library package (`libc6` on Linux architectures).
-const LIBC_SONAMES: &[&str] = &[
-    "libc.so.6",
-    "libm.so.6",
-    "libpthread.so.0",
-    "libdl.so.2",
-    "librt.so.1",
-    "libresolv.so.2",
-    "libutil.so.1",
-    "libanl.so.1",
-    "libBrokenLocale.so.1",
-    "libnsl.so.1",
-    "libmvec.so.1",
-    "ld-linux-x86-64.so.2",
-    "ld-linux-aarch64.so.1",
-    "ld-linux-armhf.so.3",
-    "ld-linux.so.2",
-    "ld64.so.2",
-    "ld64.so.1",
-    "ld-linux-riscv64-lp64d.so.1",
-];
-
-/// The C library's Debian package on `arch` (Policy §8.6.4's shlibs names).
-fn libc_package(arch: &str) -> &'static str {
-    match arch {
-        "alpha" | "ia64" => "libc6.1",
-        "hurd-i386" | "hurd-amd64" => "libc0.3",
-        _ => "libc6",
-    }
-}
-
-/// The dependencies the ELF facts prove: the C library with the version floor of the highest
-/// `GLIBC_x.y` symbol version needed (the floor dpkg-shlibdeps derives from libc6's symbols
-/// file). Other external sonames are returned for the caller to report.
-fn elf_relations(pkg: &Package) -> (Vec<Relation>, Vec<String>) {
-    let mut rels = Vec::new();
-    let external = pkg.elf.external_sonames();
-    if external.iter().any(|s| LIBC_SONAMES.contains(&s.as_str())) {
-        let floor = pkg
-            .elf
-            .glibc_floor()
-            .map(|v| v.iter().map(u32::to_string).collect::<Vec<_>>().join("."));
-        rels.push(Relation::simple(
-            libc_package(&pkg.meta.architecture),
-            floor.as_deref().map(|f| (crate::relation::Op::Ge, f)),
-        ));
-    }
-    let unmapped = external
-        .into_iter()
-        .filter(|s| !LIBC_SONAMES.contains(&s.as_str()))
-        .collect();
-    (rels, unmapped)
-}
-
 /// The package as the .deb holds it: the relations its ELF files prove, and the documentation
 /// files every .deb needs (at paths the user's payload does not already provide).
 fn prepare(pkg: &Package, ctx: &WriteContext) -> Result<Package, TargetError> {
     let mtime = ctx.mtime;
-    let mut full = pkg.clone();
-    // What pkgr proves comes first: the venv's interpreter, then the ELF files' libraries.
-    let (rels, unmapped) = elf_relations(pkg);
-    let mut depends: Vec<Relation> = pkg
-        .python
-        .iter()
-        .map(|py| {
-            Relation::simple(
-                &format!("python{}", py.minor),
-                Some((crate::relation::Op::Ge, &py.full)),
-            )
-        })
-        .collect();
-    crate::relation::merge(&mut depends, rels);
-    crate::relation::merge(&mut depends, pkg.relations.depends.iter().cloned());
-    full.relations.depends = depends;
-    if !unmapped.is_empty() {
-        ctx.listener.warning(&format!(
-            "compiled files need these libraries, which pkgr does not map to Debian packages yet: {}; declare their packages with -d",
-            unmapped.join(", ")
-        ));
+    let mut full = crate::target::with_units(pkg, crate::target::DEB_UNIT_DIR)?.into_owned();
+    if ctx.auto_depends {
+        // What pkgr proves comes first: the venv's interpreter, then the ELF files' libraries
+        // (from the build host's dpkg database, as dpkg-shlibdeps reads it).
+        let mut depends: Vec<Relation> = pkg
+            .python
+            .iter()
+            .map(|py| {
+                Relation::simple(
+                    &format!("python{}", py.minor),
+                    Some((crate::relation::Op::Ge, &py.full)),
+                )
+            })
+            .collect();
+        let resolved = shlibdeps::resolve(pkg, &pkg.meta.architecture, &shlibdeps::admindir());
+        crate::target::report_decisions(&resolved.decisions, ctx)?;
+        crate::relation::merge(&mut depends, resolved.relations);
+        crate::relation::merge(&mut depends, pkg.relations.depends.iter().cloned());
+        full.relations.depends = depends;
     }
     let name = &pkg.meta.name;
     let doc = format!("/usr/share/doc/{name}");
@@ -845,6 +789,8 @@ mod tests {
         let ctx = WriteContext {
             mtime: 1_700_000_000,
             listener: &listener,
+            auto_depends: true,
+            strict: false,
         };
         let mut out = Vec::new();
         d.write(&p, &mut out, &ctx).unwrap();

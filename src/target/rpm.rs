@@ -18,6 +18,7 @@
 //!   `/usr/share/doc` `%doc`; the package owns its directories but never the ones the
 //!   `filesystem` package owns ([`SYSTEM_DIRS`]). File digests are SHA-256.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use rpm::{BuildConfig, CompressionWithLevel, Dependency, FileOptions, PackageBuilder, Scriptlet};
@@ -25,7 +26,9 @@ use rpm::{BuildConfig, CompressionWithLevel, Dependency, FileOptions, PackageBui
 use crate::compress::{Algorithm, Compression};
 use crate::model::{Content, EntryKind, Package, PkgPath};
 use crate::relation::{Op, Relation};
-use crate::target::{check_single_line, scripts, Target, TargetError, WriteContext};
+use crate::target::{
+    check_single_line, scripts, DependencyDecision, Target, TargetError, WriteContext,
+};
 
 /// Directories the `filesystem` package owns on Fedora/RHEL: a package must not own them.
 pub const SYSTEM_DIRS: &[&str] = &[
@@ -219,27 +222,39 @@ pub fn rpm_op(op: Op) -> &'static str {
     }
 }
 
-/// The capabilities rpm's elfdeps would generate for the payload's external sonames:
-/// `libfoo.so.1()(64bit)`, plus `libc.so.6(GLIBC_2.x)(64bit)` for the glibc floor.
-pub fn elf_requires(pkg: &Package) -> Vec<String> {
-    let mut out = std::collections::BTreeSet::new();
+/// The capabilities rpm's elfdeps(1) generates for the payload's external libraries, one
+/// decision per soname: `libfoo.so.1()(64bit)` for every `DT_NEEDED`, `libfoo.so.1(NODE)(64bit)`
+/// for every version node needed from it (`libc.so.6(GLIBC_2.14)(64bit)`), and `rtld(GNU_HASH)`
+/// for files with only a GNU hash table. The `(64bit)` suffix marks 64-bit ELF classes. Nothing
+/// is read from the build host: rpm resolves capabilities at install time.
+pub fn elf_requires(pkg: &Package) -> Vec<DependencyDecision> {
+    let mut caps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in &pkg.elf.files {
         let suffix = if f.is_64 { "(64bit)" } else { "" };
         for so in &f.external {
-            // The dynamic loader is provided by glibc under its path; elfdeps skips it too.
-            if so.starts_with("ld-linux") || so.starts_with("ld64.so") {
-                continue;
+            users.entry(so.clone()).or_default().push(f.path.display());
+            let set = caps.entry(so.clone()).or_default();
+            set.insert(format!("{so}(){suffix}"));
+            for (lib, node) in &f.version_needs {
+                if lib == so {
+                    set.insert(format!("{so}({node}){suffix}"));
+                }
             }
-            out.insert(format!("{so}(){suffix}"));
-        }
-        if let Some(g) = &f.glibc {
-            if f.external.iter().any(|s| s == "libc.so.6") {
-                let v: Vec<String> = g.iter().map(u32::to_string).collect();
-                out.insert(format!("libc.so.6(GLIBC_{}){suffix}", v.join(".")));
+            if f.gnu_hash_only {
+                set.insert("rtld(GNU_HASH)".into());
             }
         }
     }
-    out.into_iter().collect()
+    caps.into_iter()
+        .map(|(so, set)| DependencyDecision {
+            format: "rpm".into(),
+            needed_by: users.remove(&so).unwrap_or_default(),
+            soname: so,
+            resolved: Some(set.into_iter().collect::<Vec<_>>().join(", ")),
+            source: "elfdeps rules (DT_NEEDED and version needs)".into(),
+        })
+        .collect()
 }
 
 fn rpm_err(e: rpm::Error) -> TargetError {
@@ -375,6 +390,7 @@ impl Target for Rpm {
         ctx: &WriteContext,
     ) -> Result<(), TargetError> {
         self.validate(pkg)?;
+        let pkg = &*crate::target::with_units(pkg, crate::target::RPM_UNIT_DIR)?;
         let m = &pkg.meta;
         let mut lines = m.description.lines();
         let summary = lines.next().unwrap_or("").trim().to_string();
@@ -422,11 +438,20 @@ impl Target for Rpm {
         );
 
         // Relations.
-        if let Some(py) = &pkg.python {
-            b.requires(Dependency::any(py.executable.clone()));
-        }
-        for cap in elf_requires(pkg) {
-            b.requires(Dependency::any(cap));
+        if ctx.auto_depends {
+            if let Some(py) = &pkg.python {
+                b.requires(Dependency::any(py.executable.clone()));
+            }
+            let decisions = elf_requires(pkg);
+            crate::target::report_decisions(&decisions, ctx)?;
+            let caps: BTreeSet<&str> = decisions
+                .iter()
+                .filter_map(|d| d.resolved.as_deref())
+                .flat_map(|r| r.split(", "))
+                .collect();
+            for c in caps {
+                b.requires(Dependency::any(c));
+            }
         }
         let r = &pkg.relations;
         for rel in r.depends.iter().chain(&r.pre_depends) {
@@ -647,6 +672,8 @@ mod tests {
         let ctx = WriteContext {
             mtime: 1_700_000_000,
             listener: &l,
+            auto_depends: true,
+            strict: false,
         };
         let mut out = Vec::new();
         t.write(&p, &mut out, &ctx).unwrap();

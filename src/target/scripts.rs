@@ -16,7 +16,7 @@
 //! A wrapper is POSIX `sh`; a user script inside it runs unchanged, with the native arguments,
 //! under the interpreter its `#!` line names.
 
-use crate::model::{Package, Phase};
+use crate::model::{Package, Phase, Service};
 use crate::shell::quote;
 
 /// One native script and what feeds it.
@@ -30,6 +30,10 @@ pub struct Slot {
     pub fragments_when: &'static str,
     /// User phases and the `sh` condition each runs under when upgrade scripts are in use.
     pub user: &'static [(Phase, &'static str)],
+    /// The service block (units, service user) for this script, with its own conditions on the
+    /// native arguments; empty when there is nothing to do. It runs before the user's script in
+    /// pre-scripts and after it in post-scripts.
+    pub service: fn(&Service) -> String,
 }
 
 /// Debian's scripts (Policy §6.5 gives the arguments).
@@ -42,6 +46,7 @@ pub const DEB: [Slot; 4] = [
             (Phase::BeforeInstall, r#"[ "$1" = install ]"#),
             (Phase::BeforeUpgrade, r#"[ "$1" = upgrade ]"#),
         ],
+        service: deb_preinst,
     },
     Slot {
         name: "postinst",
@@ -57,18 +62,21 @@ pub const DEB: [Slot; 4] = [
                 r#"[ "$1" = configure ] && [ -n "$2" ]"#,
             ),
         ],
+        service: deb_postinst,
     },
     Slot {
         name: "prerm",
         fragment_phase: Phase::BeforeRemove,
         fragments_when: r#"[ "$1" = remove ] || [ "$1" = upgrade ] || [ "$1" = deconfigure ] || [ "$1" = failed-upgrade ]"#,
         user: &[(Phase::BeforeRemove, r#"[ "$1" = remove ]"#)],
+        service: deb_prerm,
     },
     Slot {
         name: "postrm",
         fragment_phase: Phase::AfterRemove,
         fragments_when: r#"[ "$1" = remove ] || [ "$1" = purge ]"#,
         user: &[(Phase::AfterRemove, r#"[ "$1" = remove ]"#)],
+        service: deb_postrm,
     },
 ];
 
@@ -83,6 +91,7 @@ pub const RPM: [Slot; 4] = [
             (Phase::BeforeInstall, r#"[ "$1" -eq 1 ]"#),
             (Phase::BeforeUpgrade, r#"[ "$1" -gt 1 ]"#),
         ],
+        service: rpm_pre,
     },
     Slot {
         name: "%post",
@@ -92,20 +101,271 @@ pub const RPM: [Slot; 4] = [
             (Phase::AfterInstall, r#"[ "$1" -eq 1 ]"#),
             (Phase::AfterUpgrade, r#"[ "$1" -gt 1 ]"#),
         ],
+        service: rpm_post,
     },
     Slot {
         name: "%preun",
         fragment_phase: Phase::BeforeRemove,
         fragments_when: r#"[ "$1" -eq 0 ]"#,
         user: &[(Phase::BeforeRemove, r#"[ "$1" -eq 0 ]"#)],
+        service: rpm_preun,
     },
     Slot {
         name: "%postun",
         fragment_phase: Phase::AfterRemove,
         fragments_when: r#"[ "$1" -eq 0 ]"#,
         user: &[(Phase::AfterRemove, r#"[ "$1" -eq 0 ]"#)],
+        service: rpm_postun,
     },
 ];
+
+/// The unit names, shell-quoted and joined by spaces: all of them, or only the enablable ones.
+fn units(svc: &Service, enablable_only: bool) -> String {
+    svc.units
+        .iter()
+        .filter(|u| !enablable_only || u.enablable())
+        .map(|u| quote(&u.name))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Creates the service group and user if they do not exist (idempotent; run on install and on
+/// upgrade, so a deleted account comes back). `useradd`/`groupadd` come from passwd (Debian,
+/// Priority: required) and shadow-utils (RPM distributions); `getent` from the C library.
+fn create_user(svc: &Service) -> String {
+    let mut s = String::new();
+    let group = svc
+        .user
+        .as_ref()
+        .map(|u| u.group.clone())
+        .or_else(|| svc.group.clone());
+    if let Some(g) = group {
+        let g = quote(&g);
+        s.push_str(&format!(
+            "# The service's system group (never removed: Debian Policy §9.2.1).\n\
+             if ! getent group {g} >/dev/null; then\n    groupadd --system {g}\nfi\n"
+        ));
+    }
+    if let Some(u) = &svc.user {
+        let (n, g) = (quote(&u.name), quote(&u.group));
+        let home = quote(u.home.as_deref().unwrap_or("/nonexistent"));
+        s.push_str(&format!(
+            "# The service's system user (never removed: Debian Policy §9.2.1).\n\
+             if ! getent passwd {n} >/dev/null; then\n    \
+             useradd --system --gid {g} --home-dir {home} --no-create-home --shell /usr/sbin/nologin {n}\n\
+             fi\n"
+        ));
+        if u.home.is_some() {
+            s.push_str(&format!(
+                "if [ ! -d {home} ]; then\n    mkdir -p {home}\n    chown {n}:{g} {home}\n    chmod 0750 {home}\nfi\n"
+            ));
+        }
+    }
+    s
+}
+
+fn deb_preinst(svc: &Service) -> String {
+    let body = create_user(svc);
+    if body.is_empty() {
+        return body;
+    }
+    format!(
+        "if [ \"$1\" = install ] || [ \"$1\" = upgrade ]; then\n{}fi\n",
+        indent(&body)
+    )
+}
+
+/// dpkg's postinst: enable (first install; later only record new links, so an admin's
+/// `systemctl disable` sticks) through init-system-helpers' deb-systemd-helper, then start, or
+/// restart on upgrade, through deb-systemd-invoke (which honours policy-rc.d) when systemd runs.
+fn deb_postinst(svc: &Service) -> String {
+    let (all, en) = (units(svc, false), units(svc, true));
+    if all.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from(
+        "if [ \"$1\" = configure ] || [ \"$1\" = abort-upgrade ] || [ \"$1\" = abort-deconfigure ] || [ \"$1\" = abort-remove ]; then\n",
+    );
+    if !en.is_empty() {
+        let mut b = format!(
+            "# systemd units: unmask what removal masked, enable on first install.\n\
+             if command -v deb-systemd-helper >/dev/null 2>&1; then\n    \
+             for pkgr_unit in {en}; do\n        \
+             deb-systemd-helper unmask \"$pkgr_unit\" >/dev/null || true\n"
+        );
+        if svc.enable {
+            b.push_str(
+                "        if deb-systemd-helper --quiet was-enabled \"$pkgr_unit\"; then\n            \
+                 deb-systemd-helper enable \"$pkgr_unit\" >/dev/null || true\n        \
+                 else\n            \
+                 deb-systemd-helper update-state \"$pkgr_unit\" >/dev/null || true\n        \
+                 fi\n",
+            );
+        } else {
+            b.push_str(
+                "        deb-systemd-helper update-state \"$pkgr_unit\" >/dev/null || true\n",
+            );
+        }
+        b.push_str("    done\nfi\n");
+        s.push_str(&indent(&b));
+    }
+    let mut b = String::from(
+        "# Only when systemd runs (not in chroots or containers without it).\n\
+         if [ -d /run/systemd/system ]; then\n    systemctl --system daemon-reload >/dev/null || true\n",
+    );
+    if svc.start && !en.is_empty() {
+        let action = if svc.restart_after_upgrade {
+            "    if [ -n \"$2\" ]; then pkgr_action=restart; else pkgr_action=start; fi\n"
+        } else {
+            "    pkgr_action=start\n"
+        };
+        b.push_str(action);
+        b.push_str(&format!(
+            "    for pkgr_unit in {en}; do\n        \
+             deb-systemd-invoke \"$pkgr_action\" \"$pkgr_unit\" >/dev/null || true\n    done\n"
+        ));
+    }
+    b.push_str("fi\n");
+    s.push_str(&indent(&b));
+    s.push_str("fi\n");
+    s
+}
+
+/// dpkg's prerm: stop the units on removal (and before an upgrade when they are not restarted
+/// after it).
+fn deb_prerm(svc: &Service) -> String {
+    let all = units(svc, false);
+    if all.is_empty() {
+        return all;
+    }
+    let when = if svc.restart_after_upgrade {
+        "[ \"$1\" = remove ]"
+    } else {
+        "{ [ \"$1\" = remove ] || [ \"$1\" = upgrade ]; }"
+    };
+    format!(
+        "# Stop the systemd units (only when systemd runs).\n\
+         if [ -d /run/systemd/system ] && {when}; then\n    \
+         for pkgr_unit in {all}; do\n        \
+         deb-systemd-invoke stop \"$pkgr_unit\" >/dev/null || true\n    done\nfi\n"
+    )
+}
+
+/// dpkg's postrm: reload systemd after removal, mask the units while only the package's
+/// conffiles remain, and forget them (links, state, mask) on purge.
+fn deb_postrm(svc: &Service) -> String {
+    let (all, en) = (units(svc, false), units(svc, true));
+    if all.is_empty() {
+        return all;
+    }
+    let mut s = String::from(
+        "if [ \"$1\" = remove ] && [ -d /run/systemd/system ]; then\n    \
+         systemctl --system daemon-reload >/dev/null || true\nfi\n",
+    );
+    if !en.is_empty() {
+        s.push_str(&format!(
+            "if command -v deb-systemd-helper >/dev/null 2>&1; then\n    \
+             for pkgr_unit in {en}; do\n        \
+             if [ \"$1\" = remove ]; then\n            \
+             deb-systemd-helper mask \"$pkgr_unit\" >/dev/null || true\n        \
+             elif [ \"$1\" = purge ]; then\n            \
+             deb-systemd-helper purge \"$pkgr_unit\" >/dev/null || true\n            \
+             deb-systemd-helper unmask \"$pkgr_unit\" >/dev/null || true\n        \
+             fi\n    done\nfi\n"
+        ));
+    }
+    s
+}
+
+/// rpm's %pre: the service account on install and upgrade; with
+/// `--no-systemd-restart-after-upgrade`, stop the units before an upgrade replaces them.
+fn rpm_pre(svc: &Service) -> String {
+    let mut s = create_user(svc);
+    let all = units(svc, false);
+    if !svc.restart_after_upgrade && !all.is_empty() {
+        s.push_str(&format!(
+            "if [ \"$1\" -gt 1 ] && [ -d /run/systemd/system ]; then\n    \
+             systemctl stop {all} >/dev/null 2>&1 || :\nfi\n"
+        ));
+    }
+    s
+}
+
+/// rpm's %post: enable on install (`systemctl --no-reload enable` works offline, in a chroot
+/// too), start on install when systemd runs, and after an upgrade restart (or start) the units
+/// from the new package's own script, so the restart does not depend on the old package.
+fn rpm_post(svc: &Service) -> String {
+    let en = units(svc, true);
+    if en.is_empty() {
+        return en;
+    }
+    let mut s = String::new();
+    if svc.enable {
+        s.push_str(&format!(
+            "if [ \"$1\" -eq 1 ] && command -v systemctl >/dev/null 2>&1; then\n    \
+             systemctl --no-reload enable {en} >/dev/null 2>&1 || :\nfi\n"
+        ));
+    }
+    s.push_str(
+        "if [ -d /run/systemd/system ]; then\n    systemctl daemon-reload >/dev/null 2>&1 || :\n",
+    );
+    if svc.start {
+        let upgrade = if svc.restart_after_upgrade {
+            "try-restart"
+        } else {
+            "start"
+        };
+        s.push_str(&format!(
+            "    if [ \"$1\" -eq 1 ]; then\n        systemctl start {en} >/dev/null 2>&1 || :\n    \
+             else\n        systemctl {upgrade} {en} >/dev/null 2>&1 || :\n    fi\n"
+        ));
+    }
+    s.push_str("fi\n");
+    s
+}
+
+/// rpm's %preun: on erase, disable the units (offline too) and stop them when systemd runs.
+fn rpm_preun(svc: &Service) -> String {
+    let (all, en) = (units(svc, false), units(svc, true));
+    if all.is_empty() {
+        return all;
+    }
+    let mut s = String::from("if [ \"$1\" -eq 0 ]; then\n");
+    if !en.is_empty() {
+        s.push_str(&format!(
+            "    if command -v systemctl >/dev/null 2>&1; then\n        \
+             systemctl --no-reload disable {en} >/dev/null 2>&1 || :\n    fi\n"
+        ));
+    }
+    s.push_str(&format!(
+        "    if [ -d /run/systemd/system ]; then\n        \
+         systemctl stop {all} >/dev/null 2>&1 || :\n    fi\nfi\n"
+    ));
+    s
+}
+
+/// rpm's %postun: reload systemd after the units are gone.
+fn rpm_postun(svc: &Service) -> String {
+    if svc.units.is_empty() {
+        return String::new();
+    }
+    "if [ \"$1\" -eq 0 ] && [ -d /run/systemd/system ]; then\n    \
+     systemctl daemon-reload >/dev/null 2>&1 || :\nfi\n"
+        .into()
+}
+
+/// Indents every non-empty line by four spaces.
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("    {l}\n")
+            }
+        })
+        .collect()
+}
 
 /// Every user script must name its interpreter on a `#!` line (Debian Policy §6.1; rpm runs a
 /// scriptlet with the interpreter pkgr reads from that line).
@@ -159,10 +419,13 @@ pub fn render(pkg: &Package, slot: &Slot) -> Option<Script> {
         .generated
         .get(&slot.fragment_phase)
         .filter(|f| !f.is_empty());
-    if users.is_empty() && frags.is_none() {
+    let service = (slot.service)(&pkg.service);
+    if users.is_empty() && frags.is_none() && service.is_empty() {
         return None;
     }
-    if let ([(only, _)], None, false) = (users.as_slice(), frags, upgrade_mode) {
+    if let ([(only, _)], None, false, true) =
+        (users.as_slice(), frags, upgrade_mode, service.is_empty())
+    {
         return Some(Script {
             text: only.to_string(),
             interpreter: interpreter(only),
@@ -200,6 +463,14 @@ pub fn render(pkg: &Package, slot: &Slot) -> Option<Script> {
         slot.fragment_phase,
         Phase::BeforeInstall | Phase::AfterInstall
     );
+    let pre_script = matches!(
+        slot.fragment_phase,
+        Phase::BeforeInstall | Phase::BeforeRemove
+    );
+    if pre_script && !service.is_empty() {
+        s.push('\n');
+        s.push_str(&service);
+    }
     if install_side {
         s.push_str(&generated);
     }
@@ -213,6 +484,10 @@ pub fn render(pkg: &Package, slot: &Slot) -> Option<Script> {
     }
     if !install_side {
         s.push_str(&generated);
+    }
+    if !pre_script && !service.is_empty() {
+        s.push('\n');
+        s.push_str(&service);
     }
     s.push_str("\nexit 0\n");
     Some(Script {
@@ -404,5 +679,62 @@ mod tests {
             ["/usr/bin/env", "python3"]
         );
         assert_eq!(interpreter("#!/bin/sh\n"), ["/bin/sh"]);
+    }
+
+    #[test]
+    fn service_options_shape_the_scripts() {
+        use crate::model::{Service, SystemdUnit};
+        let unit = |name: &str, install: bool| SystemdUnit {
+            name: name.into(),
+            text: if install {
+                b"[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n".to_vec()
+            } else {
+                b"[Service]\nExecStart=/bin/true\n".to_vec()
+            },
+        };
+        let mut p = pkg();
+        p.service = Service {
+            units: vec![
+                unit("a.service", true),
+                unit("b@.service", true),
+                unit("c.service", false),
+            ],
+            ..Service::default()
+        };
+        let post = render(&p, &DEB[1]).unwrap().text;
+        // Only installable, non-template units are enabled and started.
+        assert!(post.contains("for pkgr_unit in 'a.service'; do"), "{post}");
+        assert!(post.contains("deb-systemd-helper enable"), "{post}");
+        assert!(post.contains("pkgr_action=restart"), "{post}");
+        let prerm = render(&p, &DEB[2]).unwrap().text;
+        assert!(
+            prerm.contains("'a.service' 'b@.service' 'c.service'"),
+            "{prerm}"
+        );
+        p.service.enable = false;
+        p.service.start = false;
+        let post = render(&p, &DEB[1]).unwrap().text;
+        assert!(!post.contains("deb-systemd-helper enable"), "{post}");
+        assert!(!post.contains("deb-systemd-invoke"), "{post}");
+        let rpm_post = render(&p, &RPM[1]).unwrap().text;
+        assert!(!rpm_post.contains("enable"), "{rpm_post}");
+        p.service.start = true;
+        p.service.restart_after_upgrade = false;
+        let prerm = render(&p, &DEB[2]).unwrap().text;
+        assert!(prerm.contains("[ \"$1\" = upgrade ]"), "{prerm}");
+        let rpm_pre = render(&p, &RPM[0]).unwrap().text;
+        assert!(rpm_pre.contains("systemctl stop"), "{rpm_pre}");
+        // Every generated script is valid sh and harmless without systemd.
+        for s in DEB
+            .iter()
+            .chain(RPM.iter())
+            .filter_map(|slot| render(&p, slot))
+        {
+            let d = tempfile::tempdir().unwrap();
+            let f = d.path().join("s");
+            std::fs::write(&f, &s.text).unwrap();
+            let ok = Command::new("sh").arg("-n").arg(&f).status().unwrap();
+            assert!(ok.success(), "{}", s.text);
+        }
     }
 }

@@ -114,7 +114,8 @@ impl Target for Tar {
         ctx: &WriteContext,
     ) -> Result<(), TargetError> {
         self.validate(pkg)?;
-        let pkg = self.rooted(pkg)?;
+        let pkg = crate::target::with_units(pkg, crate::target::RPM_UNIT_DIR)?;
+        let pkg = self.rooted(&pkg)?;
         let enc = self.compression.encoder(out)?;
         let opts = TarOptions {
             progress: Some(ctx.listener),
@@ -153,6 +154,8 @@ mod tests {
         let ctx = WriteContext {
             mtime: 1,
             listener: &l,
+            auto_depends: true,
+            strict: false,
         };
         for (prefix, want) in [
             (None, "./opt/app/run"),

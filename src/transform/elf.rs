@@ -12,7 +12,7 @@ use std::io::Read;
 
 use goblin::elf::Elf;
 
-use crate::model::{Content, ElfFacts, ElfFile, EntryKind, Package, PkgPath};
+use crate::model::{Content, ElfFacts, ElfFile, EntryKind, Import, Package, PkgPath};
 
 /// A failure reading a payload file.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +30,9 @@ struct Raw {
     needed: Vec<String>,
     search: Vec<String>,
     glibc: Option<Vec<u32>>,
+    imports: Vec<Import>,
+    version_needs: Vec<(String, String)>,
+    gnu_hash_only: bool,
     unstripped: bool,
     is_64: bool,
 }
@@ -87,6 +90,24 @@ pub fn scan(pkg: &Package) -> Result<ElfFacts, ElfError> {
                 }
             }
         }
+        let imports = imports(&elf);
+        let mut version_needs = Vec::new();
+        if let Some(vr) = &elf.verneed {
+            for need in vr.iter() {
+                let Some(lib) = elf.dynstrtab.get_at(need.vn_file) else {
+                    continue;
+                };
+                for aux in need.iter() {
+                    if let Some(v) = elf.dynstrtab.get_at(aux.vna_name) {
+                        version_needs.push((lib.to_string(), v.to_string()));
+                    }
+                }
+            }
+        }
+        let gnu_hash_only = elf
+            .dynamic
+            .as_ref()
+            .is_some_and(|d| d.info.gnu_hash.is_some() && d.info.hash.is_none());
         let unstripped = elf
             .section_headers
             .iter()
@@ -103,6 +124,9 @@ pub fn scan(pkg: &Package) -> Result<ElfFacts, ElfError> {
                 .map(str::to_string)
                 .collect(),
             glibc,
+            imports,
+            version_needs,
+            gnu_hash_only,
             unstripped,
             is_64: elf.is_64,
         });
@@ -120,16 +144,30 @@ pub fn scan(pkg: &Package) -> Result<ElfFacts, ElfError> {
     let files = raws
         .into_iter()
         .map(|r| {
-            let external = r
+            let external: Vec<String> = r
                 .needed
                 .iter()
                 .filter(|n| !provided.contains(n.as_bytes()) && !found_in_search(pkg, &r, n))
                 .cloned()
                 .collect();
+            // Symbols bound (by version) to an internal library say nothing about the system.
+            let imports = r
+                .imports
+                .into_iter()
+                .filter(|i| i.library.as_ref().is_none_or(|l| external.contains(l)))
+                .collect();
+            let version_needs = r
+                .version_needs
+                .into_iter()
+                .filter(|(lib, _)| external.contains(lib))
+                .collect();
             ElfFile {
                 path: r.path,
                 soname: r.soname,
                 external,
+                imports,
+                version_needs,
+                gnu_hash_only: r.gnu_hash_only,
                 glibc: r.glibc,
                 unstripped: r.unstripped,
                 is_64: r.is_64,
@@ -137,6 +175,46 @@ pub fn scan(pkg: &Package) -> Result<ElfFacts, ElfError> {
         })
         .collect();
     Ok(ElfFacts { files })
+}
+
+/// The undefined dynamic symbols of `elf`, each with the version node and library its
+/// `.gnu.version`/`.gnu.version_r` entries bind it to (ELF gABI, "Symbol Versioning" in the LSB
+/// Core spec). Unversioned imports have neither and may come from any NEEDED library.
+fn imports(elf: &Elf) -> Vec<Import> {
+    let mut out = Vec::new();
+    for (i, sym) in elf.dynsyms.iter().enumerate() {
+        if sym.st_shndx != 0 || sym.st_name == 0 {
+            continue;
+        }
+        let Some(name) = elf.dynstrtab.get_at(sym.st_name) else {
+            continue;
+        };
+        let index = elf
+            .versym
+            .as_ref()
+            .and_then(|v| v.get_at(i))
+            .map_or(1, |v| v.version());
+        let mut version = None;
+        let mut library = None;
+        if index > 1 {
+            if let Some(vr) = &elf.verneed {
+                for need in vr.iter() {
+                    if let Some(aux) = need.iter().find(|a| a.vna_other == index) {
+                        version = elf.dynstrtab.get_at(aux.vna_name).map(str::to_string);
+                        library = elf.dynstrtab.get_at(need.vn_file).map(str::to_string);
+                        break;
+                    }
+                }
+            }
+        }
+        out.push(Import {
+            name: name.to_string(),
+            version,
+            library,
+            weak: sym.st_bind() == goblin::elf::sym::STB_WEAK,
+        });
+    }
+    out
 }
 
 /// Is `needed` a file in one of the ELF's `$ORIGIN`-relative (or absolute) search directories?

@@ -10,4 +10,6 @@ mod packaging;
 mod props;
 mod repro;
 mod rpm;
+mod services;
+mod shlibs;
 mod venv;

@@ -106,7 +106,12 @@ proptest! {
             .collect();
         let p = build(name.clone(), version.clone(), iteration.clone(), deps.clone(), fs);
         let l = Collect::default();
-        let ctx = WriteContext { mtime: 1_700_000_000, listener: &l };
+        let ctx = WriteContext {
+            mtime: 1_700_000_000,
+            listener: &l,
+            auto_depends: true,
+            strict: false,
+        };
         let targets: Vec<Box<dyn Target>> = vec![
             Box::new(pkgr::target::deb::Deb::new(Compression::new(Algorithm::Xz, Some(1)).unwrap())),
             Box::new(pkgr::target::rpm::Rpm::new(Compression::new(Algorithm::Zstd, None).unwrap(), "pkgr".into())),

@@ -1,0 +1,331 @@
+//! systemd units, the service user and conffiles over a package's whole life, with the real
+//! package managers running the generated maintainer scripts inside a debootstrap chroot:
+//! install → upgrade (v1 → v2, with a conffile the admin changed) → remove → purge with dpkg,
+//! and the same with `rpm --root --dbpath` -i/-U/-e.
+//!
+//! The chroot (Debian minbase plus systemd, so `systemctl enable` and deb-systemd-helper work
+//! offline) is built once with debootstrap and cached under the tests' temp directory
+//! (`CARGO_TARGET_TMPDIR`); each lifecycle runs in a fresh copy of it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, OnceLock};
+
+use crate::common::*;
+
+const PKG: &str = "pkgr-svc";
+const CONF: &str = "etc/pkgr-svc/pkgr-svc.conf";
+const WANTS: &str = "etc/systemd/system/multi-user.target.wants/pkgr-svc.service";
+
+/// The Debian mirror and suite the host's apt uses (deb822 or one-line sources).
+fn mirror_and_suite() -> (String, String) {
+    let mut mirror = "http://deb.debian.org/debian".to_string();
+    let text = std::fs::read_to_string("/etc/apt/sources.list.d/debian.sources")
+        .or_else(|_| std::fs::read_to_string("/etc/apt/sources.list"))
+        .unwrap_or_default();
+    for l in text.lines() {
+        if let Some(u) = l.strip_prefix("URIs:") {
+            mirror = u.split_whitespace().next().unwrap_or(&mirror).to_string();
+            break;
+        }
+        if let Some(rest) = l.strip_prefix("deb ") {
+            if let Some(u) = rest.split_whitespace().find(|w| w.starts_with("http")) {
+                mirror = u.to_string();
+                break;
+            }
+        }
+    }
+    let os = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
+    let suite = os
+        .lines()
+        .find_map(|l| l.strip_prefix("VERSION_CODENAME="))
+        .unwrap_or("bookworm")
+        .trim_matches('"')
+        .to_string();
+    (mirror, suite)
+}
+
+/// The cached chroot, built on first use.
+fn cached_chroot() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    static BUILD: Mutex<()> = Mutex::new(());
+    DIR.get_or_init(|| {
+        let _b = BUILD.lock().unwrap_or_else(|e| e.into_inner());
+        let (mirror, suite) = mirror_and_suite();
+        let dir =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("debootstrap-{suite}-systemd"));
+        if dir.join("usr/bin/systemctl").exists() && dir.join(".pkgr-complete").exists() {
+            return dir;
+        }
+        let partial = dir.with_extension("partial");
+        let _ = std::fs::remove_dir_all(&partial);
+        let _ = std::fs::remove_dir_all(&dir);
+        run_ok(
+            Command::new("debootstrap")
+                .args(["--variant=minbase", "--include=systemd", &suite])
+                .arg(&partial)
+                .arg(&mirror),
+        );
+        run_ok(
+            Command::new("chroot")
+                .arg(&partial)
+                .args(["apt-get", "clean"]),
+        );
+        std::fs::write(partial.join(".pkgr-complete"), b"").unwrap();
+        std::fs::rename(&partial, &dir).unwrap();
+        dir
+    })
+    .clone()
+}
+
+/// A fresh copy of the cached chroot.
+fn fresh_root(into: &Path) -> PathBuf {
+    let root = into.join("root");
+    run_ok(Command::new("cp").arg("-a").arg(cached_chroot()).arg(&root));
+    root
+}
+
+/// Runs `args` inside `root`; returns stdout (panics on failure).
+fn in_root(root: &Path, args: &[&str]) -> String {
+    stdout(&run_ok(
+        Command::new("chroot")
+            .arg(root)
+            .args(args)
+            .env("LC_ALL", "C"),
+    ))
+}
+
+/// The fixture as v1 or v2 (v2 ships a different conffile), built as deb and rpm into `out`.
+fn build(version: &str, out: &Path) -> (PathBuf, PathBuf) {
+    let app = fixture_copy("service-app", out);
+    if version != "1.0" {
+        std::fs::write(
+            app.join("etc/pkgr-svc.conf"),
+            format!("GREETING=\"hello from v{version}\"\n"),
+        )
+        .unwrap();
+    }
+    let dest = out.join(format!("v{version}"));
+    std::fs::create_dir_all(&dest).unwrap();
+    run_ok(
+        pkgr()
+            .arg("--config")
+            .arg(app.join("pkgr.toml"))
+            .args(["-t", "deb,rpm", "-v", version])
+            .arg("-p")
+            .arg(format!("{}/", dest.display())),
+    );
+    std::fs::remove_dir_all(&app).unwrap();
+    let find = |ext: &str| {
+        std::fs::read_dir(&dest)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == ext))
+            .unwrap()
+    };
+    (find("deb"), find("rpm"))
+}
+
+fn copy_in(root: &Path, pkg: &Path) -> String {
+    let name = pkg.file_name().unwrap().to_string_lossy().to_string();
+    std::fs::copy(pkg, root.join("tmp").join(&name)).unwrap();
+    format!("/tmp/{name}")
+}
+
+/// The user, its home, the unit, its enablement and the owned directory are all in place.
+fn assert_installed(root: &Path, unit_dir: &str, greeting: &str) {
+    let pw = in_root(root, &["getent", "passwd", PKG]);
+    assert!(pw.contains(":/var/lib/pkgr-svc:/usr/sbin/nologin"), "{pw}");
+    let owner = in_root(
+        root,
+        &[
+            "stat",
+            "-c",
+            "%U:%G %a",
+            "/var/lib/pkgr-svc",
+            "/var/log/pkgr-svc",
+        ],
+    );
+    assert_eq!(owner, "pkgr-svc:pkgr-svc 750\npkgr-svc:pkgr-svc 750\n");
+    assert!(root.join(unit_dir).join("pkgr-svc.service").is_file());
+    assert_eq!(
+        in_root(root, &["systemctl", "is-enabled", "pkgr-svc.service"]).trim(),
+        "enabled"
+    );
+    let link =
+        std::fs::read_link(root.join(WANTS)).expect("the unit is wanted by multi-user.target");
+    assert!(link.ends_with("pkgr-svc.service"), "{link:?}");
+    assert_eq!(
+        in_root(root, &["/usr/bin/pkgr-svc", "--once"]).trim(),
+        greeting
+    );
+}
+
+fn tools() -> bool {
+    have("debootstrap") && have("chroot") && have("dpkg-deb") && have("rpm") && root()
+}
+
+#[test]
+fn dpkg_lifecycle_in_a_chroot() {
+    if !tools() {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let (v1, _) = build("1.0", d.path());
+    let (v2, _) = build("2.0", d.path());
+    let root = fresh_root(d.path());
+    let (p1, p2) = (copy_in(&root, &v1), copy_in(&root, &v2));
+
+    // Install: the user exists before the files are unpacked (the log dir is owned by it).
+    in_root(&root, &["dpkg", "-i", &p1]);
+    assert_installed(&root, "lib/systemd/system", "hello from v1");
+
+    // The admin edits the conffile; v2 ships another one: dpkg keeps the admin's.
+    std::fs::write(root.join(CONF), "GREETING=\"admin's own\"\n").unwrap();
+    in_root(
+        &root,
+        &["dpkg", "--force-confdef", "--force-confold", "-i", &p2],
+    );
+    assert_eq!(
+        in_root(&root, &["dpkg-query", "-W", "-f", "${Version}", PKG]),
+        "2.0-1"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join(CONF)).unwrap(),
+        "GREETING=\"admin's own\"\n"
+    );
+    assert!(
+        std::fs::read_to_string(root.join(format!("{CONF}.dpkg-dist")))
+            .unwrap()
+            .contains("v2.0")
+    );
+    assert_installed(&root, "lib/systemd/system", "admin's own");
+
+    // Remove: the unit file goes, the conffile and the user stay.
+    in_root(&root, &["dpkg", "-r", PKG]);
+    assert!(!root.join("lib/systemd/system/pkgr-svc.service").exists());
+    assert!(!root.join("usr/bin/pkgr-svc").exists());
+    assert!(root.join(CONF).exists());
+    in_root(&root, &["getent", "passwd", PKG]);
+
+    // Purge: nothing of the package is left; the user stays (Policy §9.2.1).
+    in_root(&root, &["dpkg", "--purge", PKG]);
+    for gone in [
+        CONF.to_string(),
+        format!("{CONF}.dpkg-dist"),
+        "etc/pkgr-svc".into(),
+        WANTS.into(),
+        "var/lib/systemd/deb-systemd-helper-enabled/pkgr-svc.service.dsh-also".into(),
+        "var/lib/systemd/deb-systemd-helper-masked/pkgr-svc.service".into(),
+        "var/log/pkgr-svc".into(),
+    ] {
+        assert!(
+            std::fs::symlink_metadata(root.join(&gone)).is_err(),
+            "{gone} is left after purge"
+        );
+    }
+    let status = Command::new("chroot")
+        .arg(&root)
+        .args(["dpkg-query", "-W", PKG])
+        .output()
+        .unwrap();
+    assert!(!status.status.success(), "dpkg still knows the package");
+    in_root(&root, &["getent", "passwd", PKG]);
+}
+
+#[test]
+fn rpm_lifecycle_in_a_chroot() {
+    if !tools() {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let (_, v1) = build("1.0", d.path());
+    let (_, v2) = build("2.0", d.path());
+    let root = fresh_root(d.path());
+    let rpm = |args: &[&str], pkg: Option<&Path>| {
+        let mut c = Command::new("rpm");
+        c.arg("--root")
+            .arg(&root)
+            .args(["--dbpath", "/var/lib/pkgr-rpmdb"]);
+        c.args(args);
+        if let Some(p) = pkg {
+            c.arg(p);
+        }
+        stdout(&run_ok(&mut c))
+    };
+    rpm(&["--initdb"], None);
+    // --nodeps: the chroot's rpm database knows none of Debian's packages (/bin/sh).
+    rpm(&["-i", "--nodeps"], Some(&v1));
+    assert_installed(&root, "usr/lib/systemd/system", "hello from v1");
+
+    std::fs::write(root.join(CONF), "GREETING=\"admin's own\"\n").unwrap();
+    rpm(&["-U", "--nodeps"], Some(&v2));
+    assert_eq!(rpm(&["-q", "--qf", "%{VERSION}", PKG], None), "2.0");
+    // %config(noreplace): the admin's file stays, the new one is written as .rpmnew.
+    assert_eq!(
+        std::fs::read_to_string(root.join(CONF)).unwrap(),
+        "GREETING=\"admin's own\"\n"
+    );
+    assert!(std::fs::read_to_string(root.join(format!("{CONF}.rpmnew")))
+        .unwrap()
+        .contains("v2.0"));
+    assert_installed(&root, "usr/lib/systemd/system", "admin's own");
+
+    // Erase: units disabled and gone; the modified conffile is kept as .rpmsave (RPM has no
+    // purge); the user stays.
+    rpm(&["-e", "--nodeps", PKG], None);
+    assert!(!root
+        .join("usr/lib/systemd/system/pkgr-svc.service")
+        .exists());
+    assert!(
+        std::fs::symlink_metadata(root.join(WANTS)).is_err(),
+        "still enabled after erase"
+    );
+    assert!(!root.join("usr/bin/pkgr-svc").exists());
+    assert!(!root.join(CONF).exists());
+    assert!(root.join(format!("{CONF}.rpmsave")).exists());
+    let q = Command::new("rpm")
+        .arg("--root")
+        .arg(&root)
+        .args(["--dbpath", "/var/lib/pkgr-rpmdb", "-q", PKG])
+        .output()
+        .unwrap();
+    assert!(!q.status.success());
+    in_root(&root, &["getent", "passwd", PKG]);
+}
+
+#[test]
+fn bad_service_options_are_usage_errors_and_write_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let unit = d.path().join("bad name.service");
+    std::fs::write(&unit, "[Service]\nExecStart=/bin/true\n").unwrap();
+    let out = d.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    for (args, want) in [
+        (
+            vec!["--systemd-unit", unit.to_str().unwrap()],
+            "must be ASCII letters, digits and ':-_.\\@' ending in one of .service",
+        ),
+        (
+            vec!["--user", "Bad.User"],
+            "--user 'Bad.User': a system account name is 1-32 characters",
+        ),
+        (
+            vec!["--user", "svc", "--home", "relative/home"],
+            "--home 'relative/home': the home directory must be an absolute path",
+        ),
+        (vec!["--home", "/var/lib/x"], "--home needs --user"),
+    ] {
+        let o = pkgr()
+            .args(dir_args())
+            .arg("-p")
+            .arg(format!("{}/", out.display()))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+    }
+}
