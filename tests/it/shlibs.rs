@@ -20,30 +20,6 @@ fn wheel_app() -> &'static Built {
     B.get_or_init(|| build_venv_targets("wheel-app", "work", "deb,rpm", &[]))
 }
 
-/// dpkg-shlibdeps' `shlibs:Depends` for `files` (below `root`), with `-l` private dirs.
-fn dpkg_shlibdeps(root: &Path, files: &[PathBuf], private: &[PathBuf]) -> String {
-    let dd = root.join("debian");
-    std::fs::create_dir_all(&dd).unwrap();
-    std::fs::write(
-        dd.join("control"),
-        "Source: x\n\nPackage: x\nArchitecture: any\n",
-    )
-    .unwrap();
-    let mut c = Command::new("dpkg-shlibdeps");
-    c.arg("-O").current_dir(root);
-    if !private.is_empty() {
-        c.arg("--ignore-missing-info");
-    }
-    for p in private {
-        c.arg(format!("-l{}", p.display()));
-    }
-    let out = stdout(&run_ok(c.args(files)));
-    out.trim()
-        .strip_prefix("shlibs:Depends=")
-        .unwrap_or_else(|| panic!("unexpected dpkg-shlibdeps output: {out}"))
-        .to_string()
-}
-
 /// rpm's elfdeps -R over `files`, minus the capabilities of `internal` sonames.
 fn elfdeps(files: &[PathBuf], internal: &[&str]) -> BTreeSet<String> {
     let mut caps = BTreeSet::new();

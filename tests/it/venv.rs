@@ -1,7 +1,7 @@
 //! `-s virtualenv -t deb`: building venvs from the fixtures (needs PyPI and /usr/bin/python3 with
 //! venv), relocating them, and installing the result with dpkg (needs root).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::*;
@@ -148,20 +148,8 @@ fn compiled_extension_app_depends_on_libc_and_passes_lintian() {
     );
     // dpkg-shlibdeps, on the same file, agrees on the libc floor.
     if have("dpkg-shlibdeps") {
-        let dd = root.join("debian");
-        std::fs::create_dir_all(&dd).unwrap();
-        std::fs::write(
-            dd.join("control"),
-            "Source: x\n\nPackage: x\nArchitecture: any\n",
-        )
-        .unwrap();
-        let out = run_ok(
-            Command::new("dpkg-shlibdeps")
-                .arg("-O")
-                .arg(so.trim())
-                .current_dir(&root),
-        );
-        assert!(stdout(&out).contains("libc6 (>= 2.14)"), "{}", stdout(&out));
+        let theirs = dpkg_shlibdeps(&root, &[PathBuf::from(so.trim())], &[]);
+        assert_eq!(theirs, "libc6 (>= 2.14)");
     }
     assert_lintian_clean(&b.deb);
 }

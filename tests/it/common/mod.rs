@@ -325,3 +325,27 @@ pub fn bare_venv(path: &Path) {
             .arg(path),
     );
 }
+
+/// dpkg-shlibdeps' `shlibs:Depends` for `files` (below `root`), with `-l` private dirs.
+pub fn dpkg_shlibdeps(root: &Path, files: &[PathBuf], private: &[PathBuf]) -> String {
+    let dd = root.join("debian");
+    std::fs::create_dir_all(&dd).unwrap();
+    std::fs::write(
+        dd.join("control"),
+        "Source: x\n\nPackage: x\nArchitecture: any\n",
+    )
+    .unwrap();
+    let mut c = Command::new("dpkg-shlibdeps");
+    c.arg("-O").current_dir(root);
+    if !private.is_empty() {
+        c.arg("--ignore-missing-info");
+    }
+    for p in private {
+        c.arg(format!("-l{}", p.display()));
+    }
+    let out = stdout(&run_ok(c.args(files)));
+    out.trim()
+        .strip_prefix("shlibs:Depends=")
+        .unwrap_or_else(|| panic!("unexpected dpkg-shlibdeps output: {out}"))
+        .to_string()
+}
