@@ -510,6 +510,15 @@ fn parse_record_line(line: &[u8]) -> Option<Vec<String>> {
     if line.is_empty() {
         return None;
     }
+    // Unquoted lines (nearly all) split on commas, as the csv reader would split them; building
+    // a csv reader per line cost more than the rest of the relocation on big venvs.
+    if !line.contains(&b'"') {
+        let v: Vec<String> = line
+            .split(|&b| b == b',')
+            .map(|f| String::from_utf8(f.to_vec()).ok())
+            .collect::<Option<_>>()?;
+        return (v.len() >= 3).then_some(v);
+    }
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
