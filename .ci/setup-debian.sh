@@ -8,9 +8,9 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-    build-essential ca-certificates coreutils cpio dpkg-dev lintian man-db rpm rpmlint zstd \
+    build-essential ca-certificates coreutils cpio dpkg-dev lintian man-db rpm rpmlint xz-utils zstd \
     gnupg python3 python3-venv python3-dev >/dev/null
-for tool in dpkg-deb dpkg-shlibdeps lintian md5sum rpm rpm2cpio rpmlint cpio zstd /usr/bin/python3 cc cargo; do
+for tool in dpkg-deb dpkg-shlibdeps lintian md5sum rpm rpm2cpio rpmlint cpio xz zstd /usr/bin/python3 cc cargo; do
     command -v "$tool" >/dev/null || { echo "setup: $tool is still missing" >&2; exit 1; }
 done
 /usr/bin/python3 -c 'import venv, ensurepip' || { echo "setup: python3-venv is broken" >&2; exit 1; }

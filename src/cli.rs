@@ -230,6 +230,11 @@ pub struct Cli {
     #[arg(long = "tar-prefix")]
     pub tar_prefix: Option<String>,
 
+    /// Worker threads for xz and zstd compression and for writing several targets at once
+    /// (default: the number of CPUs). The packages are byte-identical for every value.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<u32>,
+
     /// -s virtualenv: the interpreter that creates the venv (default /usr/bin/python3); the
     /// target machine needs the same one.
     #[arg(long)]
@@ -537,6 +542,18 @@ impl Cli {
                     .map_err(|e| Error::Usage(format!("--tar-prefix: {e}")))
             })
             .transpose()?;
+        let threads = match self.threads.or(c.threads) {
+            Some(0) => {
+                return Err(Error::Usage(
+                    "--threads 0: use 1 or more (default: the number of CPUs)".into(),
+                ))
+            }
+            Some(n) => n,
+            None => default_threads(),
+        };
+        let deb_compression = deb_compression.with_threads(threads);
+        let rpm_compression = rpm_compression.with_threads(threads);
+        let tar_compression = tar_compression.with_threads(threads);
         let sde = crate::time::source_date_epoch(source_date_epoch)
             .map_err(|e| Error::Usage(e.to_string()))?;
         let mut scripts = BTreeMap::new();
@@ -666,11 +683,19 @@ impl Cli {
                 tar_prefix,
             },
             package,
+            threads,
             force: self.force || c.force.unwrap_or(false),
             strict: self.strict,
             source_date_epoch: sde,
         })))
     }
+}
+
+/// The default of `--threads`: the CPUs this process may use
+/// ([`std::thread::available_parallelism`], which honours cgroup quotas and affinity), or 1 when
+/// that cannot be told.
+pub fn default_threads() -> u32 {
+    std::thread::available_parallelism().map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX))
 }
 
 fn compression(flag: &str, name: &str, level: Option<u32>) -> Result<Compression, Error> {

@@ -235,6 +235,8 @@ pub struct Config {
     pub tar_compression_level: Option<u32>,
     /// `--tar-prefix`.
     pub tar_prefix: Option<String>,
+    /// `--threads`.
+    pub threads: Option<u32>,
     /// `--python`.
     pub python: Option<String>,
     /// `--requirements`.

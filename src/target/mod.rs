@@ -53,8 +53,8 @@ pub struct WriteContext<'a> {
     pub listener: &'a dyn Listener,
 }
 
-/// One output format.
-pub trait Target {
+/// One output format. `Sync`, so several targets can be written at once from one package.
+pub trait Target: Sync {
     /// The format's name as `-t` takes it (`deb`).
     fn name(&self) -> &'static str;
 
