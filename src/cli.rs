@@ -12,7 +12,7 @@ use crate::compress::{Algorithm, Compression};
 use crate::config::{self, FileSpec, Loaded};
 use crate::model::Phase;
 use crate::source::dir::DirOptions;
-use crate::source::virtualenv::VenvOptions;
+use crate::source::virtualenv::{PipTool, VenvOptions};
 use crate::source::SourceKind;
 use crate::target::{TargetKind, TargetOptions};
 use crate::{BuildRequest, Error};
@@ -259,6 +259,11 @@ pub struct Cli {
     /// -s virtualenv: one more argument for every 'pip install' (e.g. --pip-arg=--no-binary=:all:). Repeatable.
     #[arg(long = "pip-arg", allow_hyphen_values = true)]
     pub pip_arg: Vec<String>,
+
+    /// -s virtualenv: the installer: 'pip' (the venv's own, default) or 'uv' ('uv pip install'
+    /// with the venv's interpreter; uv is looked up on PATH).
+    #[arg(long = "pip-tool", value_enum)]
+    pub pip_tool: Option<PipTool>,
 
     /// -s virtualenv: install the requirements only, not the application itself.
     #[arg(long = "no-install-app")]
@@ -670,6 +675,18 @@ impl Cli {
                 extra_index_urls: or_vec(self.extra_index_url, &c.extra_index_url),
                 find_links: or_vec(self.find_links, &c.find_links),
                 pip_args: or_vec(self.pip_arg, &c.pip_arg),
+                pip_tool: match self.pip_tool {
+                    Some(t) => t,
+                    None => match c.pip_tool.as_deref() {
+                        None | Some("pip") => PipTool::Pip,
+                        Some("uv") => PipTool::Uv,
+                        Some(other) => {
+                            return Err(Error::Usage(format!(
+                                "pkgr.toml: pip-tool = '{other}': use pip or uv"
+                            )))
+                        }
+                    },
+                },
                 no_install_app: self.no_install_app || c.no_install_app.unwrap_or(false),
                 venv_prefix: self.venv_prefix.or(c.venv_prefix.clone()),
                 workdir: self.workdir.or_else(|| res_path(&c.workdir)),

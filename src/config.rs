@@ -249,6 +249,8 @@ pub struct Config {
     pub find_links: Option<Vec<String>>,
     /// `--pip-arg`.
     pub pip_arg: Option<Vec<String>>,
+    /// `--pip-tool` (`pip` or `uv`).
+    pub pip_tool: Option<String>,
     /// `--no-install-app`.
     pub no_install_app: Option<bool>,
     /// `--venv-prefix`.

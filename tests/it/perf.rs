@@ -1,5 +1,5 @@
 //! Speed must not cost reproducibility: `--threads` (multi-threaded xz and zstd, several targets
-//! written at once) never changes a byte.
+//! written at once) never changes a byte, and `--pip-tool uv` packages the same files as pip.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -196,4 +196,79 @@ fn threads_zero_is_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--threads 0"));
+}
+
+/// The control file.
+fn control_of(deb: &Path) -> String {
+    stdout(&run_ok(Command::new("dpkg-deb").arg("--field").arg(deb)))
+}
+
+#[test]
+fn uv_installs_the_same_files_as_pip() {
+    if !have("uv") || !have("dpkg-deb") {
+        return;
+    }
+    let pip = hello();
+    let long = format!("work-{}", "w".repeat(130));
+    let uv = build_venv("hello-app", &long, &["--pip-tool", "uv"]);
+    // uv marks every distribution REQUESTED (pip only those asked for): PEP 376's optional
+    // marker, read by no tool at run time, so it is left out of the comparison.
+    let rows = |deb: &Path| -> Vec<(String, String, String, Option<String>)> {
+        contents(deb)
+            .into_iter()
+            .filter(|r| !r.2.ends_with(".dist-info/REQUESTED"))
+            .collect()
+    };
+    let (a, b) = (rows(&pip.deb), rows(&uv.deb));
+    let only_pip: Vec<_> = a.iter().filter(|r| !b.contains(r)).collect();
+    let only_uv: Vec<_> = b.iter().filter(|r| !a.contains(r)).collect();
+    assert!(
+        only_pip.is_empty() && only_uv.is_empty(),
+        "pip and uv packages differ:\nonly with pip: {only_pip:#?}\nonly with uv: {only_uv:#?}"
+    );
+    // Same metadata model: name, version, maintainer, homepage, dependencies, description.
+    assert_eq!(control_of(&pip.deb), control_of(&uv.deb));
+    // The one intended difference: INSTALLER names the tool.
+    let scratch = tempfile::tempdir().unwrap();
+    let x = extract(&uv.deb, scratch.path());
+    let installers = grep_files(&x, "uv");
+    assert!(
+        installers
+            .iter()
+            .any(|f| f.ends_with(".dist-info/INSTALLER")),
+        "{installers:?}"
+    );
+    for f in installers.iter().filter(|f| f.ends_with("/INSTALLER")) {
+        assert_eq!(fs::read_to_string(f).unwrap().trim(), "uv", "{f}");
+    }
+    for p in &uv.build_paths {
+        assert!(
+            grep_files(&x, p).is_empty(),
+            "{p} leaked into the uv package"
+        );
+    }
+    // Reproducible like pip's: a short staging path (plain shebangs from uv, not its
+    // single-quoted trampolines) and another copy of the app (uv_cache.json would hold its
+    // mtimes) give the same bytes.
+    let again = build_venv("hello-app", "work", &["--pip-tool", "uv"]);
+    assert!(
+        fs::read(&uv.deb).unwrap() == fs::read(&again.deb).unwrap(),
+        "uv builds from two staging paths differ"
+    );
+}
+
+#[test]
+fn uv_missing_from_path_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = fixture_copy("hello-app", dir.path());
+    let out = pkgr()
+        .env("PATH", "/nonexistent")
+        .args(["-s", "virtualenv", "-t", "deb", "--pip-tool", "uv", "-p"])
+        .arg(format!("{}/", dir.path().display()))
+        .arg(&app)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("'uv' was not found on PATH"), "{err}");
 }
