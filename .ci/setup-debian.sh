@@ -9,9 +9,16 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-    build-essential ca-certificates coreutils cpio dpkg-dev lintian man-db rpm rpmlint zstd \
+    build-essential ca-certificates coreutils cpio dpkg-dev lintian man-db rpm rpmlint xz-utils zstd \
     gnupg python3 python3-venv python3-dev zlib1g-dev debootstrap debian-archive-keyring >/dev/null
-for tool in dpkg-deb dpkg-shlibdeps lintian md5sum rpm rpm2cpio rpmlint cpio zstd /usr/bin/python3 cc cargo \
+# uv, for the --pip-tool uv tests: from PyPI into its own venv (bookworm has no uv package),
+# linked onto PATH.
+if ! command -v uv >/dev/null; then
+    $SUDO /usr/bin/python3 -m venv /opt/pkgr-uv
+    $SUDO /opt/pkgr-uv/bin/pip install -q --disable-pip-version-check uv
+    $SUDO ln -sf /opt/pkgr-uv/bin/uv /usr/local/bin/uv
+fi
+for tool in dpkg-deb dpkg-shlibdeps lintian md5sum rpm rpm2cpio rpmlint cpio xz zstd uv /usr/bin/python3 cc cargo \
     debootstrap chroot /usr/lib/rpm/elfdeps; do
     command -v "$tool" >/dev/null || { echo "setup: $tool is still missing" >&2; exit 1; }
 done

@@ -65,10 +65,14 @@ pub struct TarOptions<'a> {
     pub mtime: u64,
     /// Emit a `./` entry for the root directory first.
     pub root_entry: bool,
+    /// Compute the MD5 of every regular file (deb's `md5sums` needs them); when false,
+    /// [`write_tar`] returns no digests and spends no time on them.
+    pub md5: bool,
 }
 
 /// Writes `pkg.entries` as a tar stream to `out` and returns the MD5 of every regular file
-/// (hard links included, with their target's digest) in archive order.
+/// (hard links included, with their target's digest) in archive order; none unless
+/// [`TarOptions::md5`].
 ///
 /// # Errors
 /// [`ArchiveError`] when a payload file cannot be read or changed, or `out` fails.
@@ -115,14 +119,14 @@ pub fn write_tar<W: Write>(
                 let md5 = match content {
                     Content::Bytes(data) => {
                         append(&mut b, &mut h, &name, None, &data[..])?;
-                        Md5::digest(data).into()
+                        opts.md5.then(|| Md5::digest(data).into())
                     }
                     Content::Path(p) => {
                         let f = File::open(p).map_err(|source| ArchiveError::Read {
                             path: p.clone(),
                             source,
                         })?;
-                        let mut r = DigestReader::new(f.take(*size));
+                        let mut r = DigestReader::new(f.take(*size), opts.md5);
                         append(&mut b, &mut h, &name, None, &mut r).map_err(|e| match e {
                             ArchiveError::Write(source) if r.read_error => ArchiveError::Read {
                                 path: p.clone(),
@@ -134,13 +138,15 @@ pub fn write_tar<W: Write>(
                         if let Some(l) = opts.progress {
                             l.advance(*size);
                         }
-                        r.md5.finalize().into()
+                        r.md5.map(|m| m.finalize().into())
                     }
                 };
-                digests.push(FileDigest {
-                    path: e.path.relative().to_vec(),
-                    md5,
-                });
+                if let Some(md5) = md5 {
+                    digests.push(FileDigest {
+                        path: e.path.relative().to_vec(),
+                        md5,
+                    });
+                }
             }
         }
     }
@@ -159,19 +165,20 @@ fn check_size(p: &Path, expected: u64, actual: u64) -> Result<(), ArchiveError> 
     Ok(())
 }
 
-/// Reads through, counting bytes and computing MD5; remembers whether the inner read failed.
+/// Reads through, counting bytes and computing MD5 (when asked); remembers whether the inner
+/// read failed.
 struct DigestReader<R> {
     inner: R,
-    md5: Md5,
+    md5: Option<Md5>,
     count: u64,
     read_error: bool,
 }
 
 impl<R> DigestReader<R> {
-    fn new(inner: R) -> Self {
+    fn new(inner: R, md5: bool) -> Self {
         DigestReader {
             inner,
-            md5: Md5::new(),
+            md5: md5.then(Md5::new),
             count: 0,
             read_error: false,
         }
@@ -184,7 +191,9 @@ impl<R: Read> Read for DigestReader<R> {
             .inner
             .read(buf)
             .inspect_err(|_| self.read_error = true)?;
-        self.md5.update(&buf[..n]);
+        if let Some(m) = &mut self.md5 {
+            m.update(&buf[..n]);
+        }
         self.count += n as u64;
         Ok(n)
     }
@@ -301,6 +310,7 @@ mod tests {
             progress: None,
             mtime: 1_700_000_000,
             root_entry: true,
+            md5: true,
         };
         let (bytes, digests) = write_tar(&pkg, Vec::new(), opts).unwrap();
         let mut a = tar::Archive::new(&bytes[..]);

@@ -12,7 +12,7 @@ use crate::compress::{Algorithm, Compression};
 use crate::config::{self, FileSpec, Loaded};
 use crate::model::Phase;
 use crate::source::dir::DirOptions;
-use crate::source::virtualenv::VenvOptions;
+use crate::source::virtualenv::{PipTool, VenvOptions};
 use crate::source::SourceKind;
 use crate::target::{TargetKind, TargetOptions};
 use crate::{BuildRequest, Error};
@@ -230,6 +230,11 @@ pub struct Cli {
     #[arg(long = "tar-prefix")]
     pub tar_prefix: Option<String>,
 
+    /// Worker threads for xz and zstd compression and for writing several targets at once
+    /// (default: the number of CPUs). The packages are byte-identical for every value.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<u32>,
+
     /// -s virtualenv: the interpreter that creates the venv (default /usr/bin/python3); the
     /// target machine needs the same one.
     #[arg(long)]
@@ -254,6 +259,11 @@ pub struct Cli {
     /// -s virtualenv: one more argument for every 'pip install' (e.g. --pip-arg=--no-binary=:all:). Repeatable.
     #[arg(long = "pip-arg", allow_hyphen_values = true)]
     pub pip_arg: Vec<String>,
+
+    /// -s virtualenv: the installer: 'pip' (the venv's own, default) or 'uv' ('uv pip install'
+    /// with the venv's interpreter; uv is looked up on PATH).
+    #[arg(long = "pip-tool", value_enum)]
+    pub pip_tool: Option<PipTool>,
 
     /// -s virtualenv: install the requirements only, not the application itself.
     #[arg(long = "no-install-app")]
@@ -573,6 +583,18 @@ impl Cli {
                     .map_err(|e| Error::Usage(format!("--tar-prefix: {e}")))
             })
             .transpose()?;
+        let threads = match self.threads.or(c.threads) {
+            Some(0) => {
+                return Err(Error::Usage(
+                    "--threads 0: use 1 or more (default: the number of CPUs)".into(),
+                ))
+            }
+            Some(n) => n,
+            None => default_threads(),
+        };
+        let deb_compression = deb_compression.with_threads(threads);
+        let rpm_compression = rpm_compression.with_threads(threads);
+        let tar_compression = tar_compression.with_threads(threads);
         let sde = crate::time::source_date_epoch(source_date_epoch)
             .map_err(|e| Error::Usage(e.to_string()))?;
         let mut scripts = BTreeMap::new();
@@ -689,6 +711,18 @@ impl Cli {
                 extra_index_urls: or_vec(self.extra_index_url, &c.extra_index_url),
                 find_links: or_vec(self.find_links, &c.find_links),
                 pip_args: or_vec(self.pip_arg, &c.pip_arg),
+                pip_tool: match self.pip_tool {
+                    Some(t) => t,
+                    None => match c.pip_tool.as_deref() {
+                        None | Some("pip") => PipTool::Pip,
+                        Some("uv") => PipTool::Uv,
+                        Some(other) => {
+                            return Err(Error::Usage(format!(
+                                "pkgr.toml: pip-tool = '{other}': use pip or uv"
+                            )))
+                        }
+                    },
+                },
                 no_install_app: self.no_install_app || c.no_install_app.unwrap_or(false),
                 venv_prefix: self.venv_prefix.or(c.venv_prefix.clone()),
                 workdir: self.workdir.or_else(|| res_path(&c.workdir)),
@@ -702,6 +736,7 @@ impl Cli {
                 tar_prefix,
             },
             package,
+            threads,
             force: self.force || c.force.unwrap_or(false),
             strict: self.strict,
             auto_depends: !(self.no_auto_depends || c.no_auto_depends.unwrap_or(false)),
@@ -726,6 +761,13 @@ impl Cli {
             source_date_epoch: sde,
         })))
     }
+}
+
+/// The default of `--threads`: the CPUs this process may use
+/// ([`std::thread::available_parallelism`], which honours cgroup quotas and affinity), or 1 when
+/// that cannot be told.
+pub fn default_threads() -> u32 {
+    std::thread::available_parallelism().map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX))
 }
 
 fn compression(flag: &str, name: &str, level: Option<u32>) -> Result<Compression, Error> {

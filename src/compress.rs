@@ -1,7 +1,19 @@
 //! Compression, in one place: gzip (flate2), xz (liblzma) and zstd, or none.
 //!
-//! Every encoder is deterministic: the same input and level give the same bytes. The gzip header
-//! carries no file name and mtime 0 (RFC 1952 allows both), so build time never leaks into it.
+//! Every encoder is deterministic: the same input and level give the same bytes, whatever the
+//! thread count. The gzip header carries no file name and mtime 0 (RFC 1952 allows both), so
+//! build time never leaks into it.
+//!
+//! Threads ([`Compression::threads`]):
+//! - xz always uses liblzma's multi-threaded encoder (`lzma_stream_encoder_mt`), even for one
+//!   thread, with a fixed block size ([`xz_block_size`]: 3 × the preset's dictionary, at least
+//!   1 MiB, the size `xz -T` picks). Each block is compressed independently, so the bytes depend
+//!   on the block size only, never on how many threads compress the blocks. (liblzma's
+//!   single-threaded encoder writes one block without size fields: other bytes.)
+//! - zstd always runs with `nbWorkers` ≥ 1 (`ZSTD_c_nbWorkers`): zstd's documentation
+//!   guarantees the same output for every worker count ≥ 1 (0, the in-caller mode, differs).
+//! - gzip stays single-threaded: flate2 has no parallel deflate, and a pigz-style one would be
+//!   a new dependency whose output must then be proven independent of the thread count.
 
 use std::io::{self, Write};
 use std::str::FromStr;
@@ -19,13 +31,38 @@ pub enum Algorithm {
     Zstd,
 }
 
-/// An algorithm and a level.
+/// An algorithm, a level and a thread count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Compression {
     /// The algorithm.
     pub algorithm: Algorithm,
     /// The level, within [`Algorithm::levels`].
     pub level: u32,
+    /// Worker threads for xz and zstd (at least 1; gzip ignores it). The output is the same for
+    /// every value.
+    pub threads: u32,
+}
+
+/// The LZMA2 dictionary size of xz preset `level` (0-9), in bytes, from xz(1)'s preset table.
+pub fn xz_dict_size(level: u32) -> u64 {
+    const MIB: u64 = 1 << 20;
+    match level {
+        0 => 256 << 10,
+        1 => MIB,
+        2 => 2 * MIB,
+        3 | 4 => 4 * MIB,
+        5 | 6 => 8 * MIB,
+        7 => 16 * MIB,
+        8 => 32 * MIB,
+        _ => 64 * MIB,
+    }
+}
+
+/// The uncompressed size of one xz block for preset `level`, in bytes: 3 × the dictionary size
+/// and at least 1 MiB (liblzma's and `xz -T`'s default for LZMA2). Fixed here, not left to the
+/// library, so a future liblzma default cannot change pkgr's output.
+pub fn xz_block_size(level: u32) -> u64 {
+    (3 * xz_dict_size(level)).max(1 << 20)
 }
 
 /// A level outside the algorithm's range, or an unknown algorithm name.
@@ -102,7 +139,8 @@ impl FromStr for Algorithm {
 }
 
 impl Compression {
-    /// `algorithm` at `level`, or at its default level when `level` is `None`.
+    /// `algorithm` at `level`, or at its default level when `level` is `None`, with one thread
+    /// ([`Compression::with_threads`] sets more).
     ///
     /// # Errors
     /// [`CompressError::Level`] if the level is outside [`Algorithm::levels`].
@@ -117,14 +155,27 @@ impl Compression {
                 max,
             });
         }
-        Ok(Compression { algorithm, level })
+        Ok(Compression {
+            algorithm,
+            level,
+            threads: 1,
+        })
+    }
+
+    /// The same compression with `threads` worker threads (0 counts as 1). The bytes written do
+    /// not change.
+    pub fn with_threads(mut self, threads: u32) -> Self {
+        self.threads = threads.max(1);
+        self
     }
 
     /// Wraps `w` in an encoder. Call [`Encoder::finish`] to flush the trailer.
     ///
     /// # Errors
-    /// I/O errors from setting up the encoder.
+    /// I/O errors from setting up the encoder (liblzma or zstd refusing the options, or out of
+    /// memory for the threads' buffers).
     pub fn encoder<W: Write>(&self, w: W) -> io::Result<Encoder<W>> {
+        let threads = self.threads.max(1);
         Ok(match self.algorithm {
             Algorithm::None => Encoder::None(w),
             Algorithm::Gzip => Encoder::Gzip(
@@ -132,10 +183,20 @@ impl Compression {
                     .mtime(0)
                     .write(w, flate2::Compression::new(self.level)),
             ),
-            Algorithm::Xz => Encoder::Xz(liblzma::write::XzEncoder::new(w, self.level)),
+            Algorithm::Xz => {
+                let stream = liblzma::stream::MtStreamBuilder::new()
+                    .preset(self.level)
+                    .check(liblzma::stream::Check::Crc64)
+                    .block_size(xz_block_size(self.level))
+                    .threads(threads)
+                    .encoder()
+                    .map_err(io::Error::other)?;
+                Encoder::Xz(liblzma::write::XzEncoder::new_stream(w, stream))
+            }
             Algorithm::Zstd => {
                 let mut enc = zstd::stream::write::Encoder::new(w, self.level as i32)?;
                 enc.include_checksum(true)?;
+                enc.multithread(threads)?;
                 Encoder::Zstd(enc)
             }
         })
@@ -233,6 +294,59 @@ mod tests {
             }
             assert_eq!(out, data, "{alg:?}");
         }
+    }
+
+    /// Incompressible-ish data larger than several xz blocks and zstd jobs at level 1, so that
+    /// more than one worker really runs.
+    fn big_input() -> Vec<u8> {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut v = Vec::with_capacity(12 << 20);
+        while v.len() < 12 << 20 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Half random bytes, half text: both compressors have work to do.
+            v.extend_from_slice(&x.to_le_bytes()[..4]);
+            v.extend_from_slice(b"pkgr");
+        }
+        v
+    }
+
+    #[test]
+    fn output_is_identical_for_any_thread_count() {
+        let data = big_input();
+        for (alg, level) in [
+            (Algorithm::Xz, 0),
+            (Algorithm::Zstd, 1),
+            (Algorithm::Gzip, 1),
+        ] {
+            let c = Compression::new(alg, Some(level)).unwrap();
+            let one = compress_bytes(c.with_threads(1), &data).unwrap();
+            for t in [2, 3, 4] {
+                let many = compress_bytes(c.with_threads(t), &data).unwrap();
+                assert!(
+                    one == many,
+                    "{alg:?} with {t} threads differs from 1 thread"
+                );
+            }
+            let mut out = Vec::new();
+            match alg {
+                Algorithm::Xz => {
+                    liblzma::read::XzDecoder::new(&one[..])
+                        .read_to_end(&mut out)
+                        .unwrap();
+                }
+                Algorithm::Zstd => out = zstd::decode_all(&one[..]).unwrap(),
+                _ => {
+                    flate2::read::GzDecoder::new(&one[..])
+                        .read_to_end(&mut out)
+                        .unwrap();
+                }
+            }
+            assert!(out == data, "{alg:?} round trip");
+        }
+        // More than one xz block: the block size is what fixes the bytes.
+        assert!(data.len() as u64 > 2 * xz_block_size(0));
     }
 
     #[test]

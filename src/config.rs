@@ -235,6 +235,8 @@ pub struct Config {
     pub tar_compression_level: Option<u32>,
     /// `--tar-prefix`.
     pub tar_prefix: Option<String>,
+    /// `--threads`.
+    pub threads: Option<u32>,
     /// `--python`.
     pub python: Option<String>,
     /// `--requirements`.
@@ -247,6 +249,8 @@ pub struct Config {
     pub find_links: Option<Vec<String>>,
     /// `--pip-arg`.
     pub pip_arg: Option<Vec<String>>,
+    /// `--pip-tool` (`pip` or `uv`).
+    pub pip_tool: Option<String>,
     /// `--no-install-app`.
     pub no_install_app: Option<bool>,
     /// `--venv-prefix`.

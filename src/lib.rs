@@ -102,6 +102,9 @@ pub struct BuildRequest {
     pub target_options: TargetOptions,
     /// `-p/--package`: output file, directory (ending in `/`) or template.
     pub package: Option<String>,
+    /// `--threads`: worker threads for compression and for writing several targets at once
+    /// (at least 1). Never changes the artifacts' bytes.
+    pub threads: u32,
     /// `-f/--force`: replace existing output files.
     pub force: bool,
     /// `--strict`: symlinks out of the source tree and shared libraries no package provides
@@ -447,27 +450,88 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
         output::preflight(&dest, req.force)?;
         planned.push((t, tpkg, dest));
     }
+    // Targets are written at once when there are several and more than one thread: each reads
+    // the same immutable package and writes its own file, so the bytes are those of a
+    // sequential run. One progress bar covers them all ([`Shared`]).
+    let parallel = planned.len() > 1 && req.threads > 1;
+    let results: Vec<Result<Built, Error>> = if parallel {
+        let total = planned
+            .iter()
+            .filter(|(t, _, _)| t.name() != "rpm")
+            .map(|(_, p, _)| target::deb::payload_bytes(p))
+            .sum();
+        let names: Vec<&str> = planned.iter().map(|(t, _, _)| t.name()).collect();
+        let shared = Shared(listener);
+        shared.0.begin(&names.join(","), total);
+        let results = std::thread::scope(|s| {
+            let handles: Vec<_> = planned
+                .iter()
+                .map(|(t, tpkg, dest)| {
+                    let shared = &shared;
+                    s.spawn(move || write_target(req, t.as_ref(), tpkg, dest, shared))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        listener.end();
+        results
+    } else {
+        planned
+            .iter()
+            .map(|(t, tpkg, dest)| write_target(req, t.as_ref(), tpkg, dest, listener))
+            .collect()
+    };
+    // The first failure in -t order, as a sequential run would report it.
+    results.into_iter().collect()
+}
+
+/// Writes one target's artifact atomically at `dest` and describes it.
+fn write_target(
+    req: &BuildRequest,
+    t: &dyn Target,
+    tpkg: &Package,
+    dest: &Path,
+    listener: &dyn Listener,
+) -> Result<Built, Error> {
     let ctx = WriteContext {
         mtime: req.source_date_epoch,
         listener,
         auto_depends: req.auto_depends,
         strict: req.strict,
     };
-    let mut built = Vec::new();
-    for (t, tpkg, dest) in planned {
-        listener.info(&format!("writing {}", dest.display()));
-        let a: Artifact = output::write_atomically(&dest, req.force, |w| t.write(&tpkg, w, &ctx))?;
-        built.push(Built {
-            path: a.path,
-            format: t.name().to_string(),
-            name: tpkg.meta.name.clone(),
-            version: t.full_version(&tpkg),
-            architecture: t.architecture(&tpkg),
-            size: a.size,
-            sha256: a.sha256,
-        });
+    listener.info(&format!("writing {}", dest.display()));
+    let a: Artifact = output::write_atomically(dest, req.force, |w| t.write(tpkg, w, &ctx))?;
+    Ok(Built {
+        path: a.path,
+        format: t.name().to_string(),
+        name: tpkg.meta.name.clone(),
+        version: t.full_version(tpkg),
+        architecture: t.architecture(tpkg),
+        size: a.size,
+        sha256: a.sha256,
+    })
+}
+
+/// The listener given to targets written at once: messages pass through, byte progress adds up
+/// on the one bar [`run`] started, and the targets' own begin/end (one bar each) are dropped.
+struct Shared<'a>(&'a dyn Listener);
+
+impl Listener for Shared<'_> {
+    fn info(&self, msg: &str) {
+        self.0.info(msg);
     }
-    Ok(built)
+    fn detail(&self, msg: &str) {
+        self.0.detail(msg);
+    }
+    fn warning(&self, msg: &str) {
+        self.0.warning(msg);
+    }
+    fn advance(&self, bytes: u64) {
+        self.0.advance(bytes);
+    }
 }
 
 /// Applies one format's overrides to a copy of the package.

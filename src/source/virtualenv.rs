@@ -3,12 +3,14 @@
 //! For an application directory (one with `pyproject.toml`, `setup.py` or `requirements.txt`)
 //! pkgr creates a venv with `--python` (`python -m venv`) in a scratch staging directory,
 //! installs the requirements and then the application itself (non-editable) with
-//! `STAGING/bin/python -m pip` (never `bin/pip`, whose shebang may exceed 127 bytes), and
+//! `STAGING/bin/python -m pip` (never `bin/pip`, whose shebang may exceed 127 bytes), or with
+//! `uv pip install --python STAGING/bin/python` under `--pip-tool uv` ([`PipTool`]), and
 //! reads the result into the model at `--venv-prefix` (default `/opt/venvs/<name>`, as
 //! dh-virtualenv does). A directory with `pyvenv.cfg` is taken as an existing venv, as it is.
 //!
 //! Name and version come from `-n`/`-v`, else from `pyproject.toml` `[project]`, else from the
-//! installed distribution's metadata (pip's `--report`). Python versions are mapped to Debian
+//! installed distribution's metadata (pip's `--report`; with uv, which has no report, the
+//! `METADATA` of the distribution whose `direct_url.json` names the application directory). Python versions are mapped to Debian
 //! ones with [`crate::version::from_pep440`]. Relocation is not done here: the source records
 //! where the venv was built ([`VenvInfo`]) and [`crate::transform::relocate`] rewrites it.
 
@@ -25,6 +27,19 @@ use crate::model::{Entry, PkgPath, VenvInfo};
 /// Default interpreter: Debian's, which the target machine has too.
 pub const DEFAULT_PYTHON: &str = "/usr/bin/python3";
 
+/// The installer that fills the venv (`--pip-tool`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum PipTool {
+    /// `STAGING/bin/python -m pip install` (the pip that `python -m venv` put in the venv).
+    #[default]
+    Pip,
+    /// `uv pip install --python STAGING/bin/python`, with `uv` found on `PATH`. The venv is still
+    /// created by `--python -m venv`, so it holds the same files (pip included); uv copies files
+    /// out of its cache (`--link-mode copy`, never hard links into it) and compiles no byte-code.
+    /// The only difference in the package: each `*.dist-info/INSTALLER` says `uv`.
+    Uv,
+}
+
 /// Options of the virtualenv source (fpm/dh-virtualenv vocabulary).
 #[derive(Debug, Clone, Default)]
 pub struct VenvOptions {
@@ -38,8 +53,10 @@ pub struct VenvOptions {
     pub extra_index_urls: Vec<String>,
     /// `--find-links` (repeatable).
     pub find_links: Vec<String>,
-    /// `--pip-arg` (repeatable), passed to every `pip install`.
+    /// `--pip-arg` (repeatable), passed to every `pip install` (or `uv pip install`).
     pub pip_args: Vec<String>,
+    /// `--pip-tool`: pip (default) or uv.
+    pub pip_tool: PipTool,
     /// `--no-install-app`: install the requirements only.
     pub no_install_app: bool,
     /// `--venv-prefix`: install location (default `/opt/venvs/<name>`).
@@ -210,6 +227,10 @@ fn build(
         .clone()
         .unwrap_or_else(|| PathBuf::from(DEFAULT_PYTHON));
     check_python(&python, listener)?;
+    let uv = match opts.pip_tool {
+        PipTool::Pip => None,
+        PipTool::Uv => Some(find_uv()?),
+    };
     let pyproject = read_pyproject(app)?;
 
     let workdir = match &opts.workdir {
@@ -262,7 +283,7 @@ fn build(
     };
     if let Some(req) = &requirements {
         listener.info(&format!("installing {}", req.display()));
-        let mut cmd = pip(&vpython, opts);
+        let mut cmd = installer(uv.as_deref(), &vpython, opts);
         cmd.arg("-r").arg(req);
         run(cmd, "installing the requirements", None)?;
     }
@@ -273,17 +294,26 @@ fn build(
     if installable && !opts.no_install_app {
         listener.info(&format!("installing the application {}", app.display()));
         let report = staging_path.join("pip-report.json");
-        let mut cmd = pip(&vpython, opts);
-        // PEP 517 even for setup.py-only projects: a wheel install records RECORD and
-        // entry points; pip's legacy `setup.py install` path would not.
-        cmd.arg("--use-pep517")
-            .arg("--report")
-            .arg(&report)
-            .arg(app);
+        let mut cmd = installer(uv.as_deref(), &vpython, opts);
+        if uv.is_none() {
+            // PEP 517 even for setup.py-only projects: a wheel install records RECORD and
+            // entry points; pip's legacy `setup.py install` path would not. (uv always builds
+            // a wheel.)
+            cmd.arg("--use-pep517").arg("--report").arg(&report);
+        }
+        cmd.arg(app);
         run(cmd, "installing the application", None)?;
-        if let Some(m) = report_meta(&report, app) {
+        let installed = match uv {
+            None => report_meta(&report, app),
+            Some(_) => installed_meta(&venv, app),
+        };
+        if let Some(m) = installed {
             fill(&mut meta, m);
         }
+    }
+
+    if uv.is_some() {
+        remove_uv_bookkeeping(&venv)?;
     }
 
     let name = match name {
@@ -395,6 +425,125 @@ const SCRUBBED_ENV: &[&str] = &[
     "PIP_REQUIRE_HASHES_FILE",
 ];
 
+/// uv's environment variables that would change where or how it installs; the command line
+/// sets what matters, and these are removed so the shell cannot override it.
+const SCRUBBED_UV_ENV: &[&str] = &[
+    "UV_PYTHON",
+    "UV_SYSTEM_PYTHON",
+    "UV_BREAK_SYSTEM_PACKAGES",
+    "UV_COMPILE_BYTECODE",
+    "UV_LINK_MODE",
+    "UV_TARGET",
+    "UV_PREFIX",
+    "UV_PROJECT_ENVIRONMENT",
+];
+
+/// `uv` on `PATH`, as an absolute path.
+///
+/// # Errors
+/// [`SourceError::Invalid`] naming the flag and how to install uv, when it is not found.
+fn find_uv() -> Result<PathBuf, SourceError> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|d| d.join("uv"))
+        .find(|p| {
+            use std::os::unix::fs::PermissionsExt;
+            p.metadata()
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+        .ok_or_else(|| {
+            SourceError::Invalid(
+                "--pip-tool uv: 'uv' was not found on PATH; install it (for example `python3 -m venv /opt/uv && /opt/uv/bin/pip install uv`, then put /opt/uv/bin on PATH) or use --pip-tool pip".into(),
+            )
+        })
+}
+
+/// Files uv writes into a `*.dist-info` for its own cache that pip does not: `uv_cache.json`
+/// holds the source tree's mtimes (the build time, so it would break reproducibility) and
+/// `uv_build.json` the build settings. Neither is read at run time.
+const UV_DIST_INFO_FILES: &[&str] = &["uv_cache.json", "uv_build.json"];
+
+/// Removes what uv leaves in the staging venv for itself: its empty `.lock` file at the venv's
+/// root and [`UV_DIST_INFO_FILES`] (with their lines in `RECORD`, so `pip check` and
+/// uninstallers see a consistent record).
+///
+/// # Errors
+/// [`SourceError::Io`] when the staging venv cannot be read or changed.
+fn remove_uv_bookkeeping(venv: &Path) -> Result<(), SourceError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SourceError::Io { path, source }
+    };
+    let lock = venv.join(".lock");
+    if fs::symlink_metadata(&lock).is_ok_and(|m| m.is_file() && m.len() == 0) {
+        fs::remove_file(&lock).map_err(io(&lock))?;
+    }
+    let lib = venv.join("lib");
+    for py in fs::read_dir(&lib).map_err(io(&lib))?.flatten() {
+        let site = py.path().join("site-packages");
+        let Ok(dists) = fs::read_dir(&site) else {
+            continue;
+        };
+        for d in dists.flatten() {
+            let dir = d.path();
+            let Some(dist) = dir
+                .file_name()
+                .and_then(|n| n.to_str())
+                .filter(|n| n.ends_with(".dist-info"))
+                .map(str::to_string)
+            else {
+                continue;
+            };
+            let mut removed = Vec::new();
+            for f in UV_DIST_INFO_FILES {
+                let p = dir.join(f);
+                if p.is_file() {
+                    fs::remove_file(&p).map_err(io(&p))?;
+                    removed.push(format!("{dist}/{f},"));
+                }
+            }
+            let record = dir.join("RECORD");
+            if removed.is_empty() || !record.is_file() {
+                continue;
+            }
+            let text = fs::read_to_string(&record).map_err(io(&record))?;
+            let kept: String = text
+                .split_inclusive('\n')
+                .filter(|l| !removed.iter().any(|r| l.starts_with(r.as_str())))
+                .collect();
+            fs::write(&record, kept).map_err(io(&record))?;
+        }
+    }
+    Ok(())
+}
+
+/// The install command: `uv pip install` when `uv` is given, else the venv's pip.
+fn installer(uv: Option<&Path>, vpython: &Path, opts: &VenvOptions) -> Command {
+    match uv {
+        Some(uv) => uv_pip(uv, vpython, opts),
+        None => pip(vpython, opts),
+    }
+}
+
+/// `uv pip install` into the venv of `vpython`: its interpreter (never one uv would pick or
+/// download), files copied out of uv's cache (`--link-mode copy`: a hard link into the cache
+/// would make the package depend on the cache's state, and would be stored as a hard link), no
+/// byte-code, and the same index options as pip.
+fn uv_pip(uv: &Path, vpython: &Path, opts: &VenvOptions) -> Command {
+    let mut cmd = Command::new(uv);
+    cmd.args(["pip", "install", "--python"]).arg(vpython).args([
+        "--link-mode",
+        "copy",
+        "--no-python-downloads",
+        "--quiet",
+    ]);
+    for v in SCRUBBED_UV_ENV {
+        cmd.env_remove(v);
+    }
+    index_args(&mut cmd, opts);
+    cmd
+}
+
 fn pip(vpython: &Path, opts: &VenvOptions) -> Command {
     let mut cmd = Command::new(vpython);
     cmd.args([
@@ -405,6 +554,13 @@ fn pip(vpython: &Path, opts: &VenvOptions) -> Command {
         "--no-input",
         "--disable-pip-version-check",
     ]);
+    index_args(&mut cmd, opts);
+    cmd
+}
+
+/// `--index-url`, `--extra-index-url`, `--find-links` and `--pip-arg`, which pip and uv spell
+/// alike.
+fn index_args(cmd: &mut Command, opts: &VenvOptions) {
     if let Some(u) = &opts.index_url {
         cmd.arg("--index-url").arg(u);
     }
@@ -415,7 +571,6 @@ fn pip(vpython: &Path, opts: &VenvOptions) -> Command {
         cmd.arg("--find-links").arg(f);
     }
     cmd.args(&opts.pip_args);
-    cmd
 }
 
 fn run(mut cmd: Command, what: &str, hint: Option<&str>) -> Result<(), SourceError> {
@@ -600,7 +755,86 @@ fn report_meta(report: &Path, app: &Path) -> Option<AppMeta> {
             let direct: Vec<&ReportItem> = r.install.iter().filter(|i| i.is_direct).collect();
             (direct.len() == 1).then(|| direct[0])
         })?;
-    let md = &item.metadata;
+    Some(app_meta(&item.metadata))
+}
+
+/// The application's metadata from the venv itself: the `METADATA` (core metadata, RFC 822
+/// headers) of the distribution whose `direct_url.json` (PEP 610) names `app` with a `file://`
+/// URL, as uv and pip both record a local directory install.
+fn installed_meta(venv: &Path, app: &Path) -> Option<AppMeta> {
+    let want: Vec<String> = [Some(app.to_path_buf()), app.canonicalize().ok()]
+        .into_iter()
+        .flatten()
+        .map(|p| format!("file://{}", p.display()))
+        .collect();
+    for lib in fs::read_dir(venv.join("lib")).ok()?.flatten() {
+        let site = lib.path().join("site-packages");
+        let Ok(dists) = fs::read_dir(&site) else {
+            continue;
+        };
+        for d in dists.flatten() {
+            let dir = d.path();
+            if !dir.to_string_lossy().ends_with(".dist-info") {
+                continue;
+            }
+            let Ok(text) = fs::read_to_string(dir.join("direct_url.json")) else {
+                continue;
+            };
+            let Ok(url) = serde_json::from_str::<DownloadInfo>(&text) else {
+                continue;
+            };
+            if !want.iter().any(|w| url.url.trim_end_matches('/') == w) {
+                continue;
+            }
+            let metadata = fs::read_to_string(dir.join("METADATA")).ok()?;
+            return Some(app_meta(&parse_core_metadata(&metadata)?));
+        }
+    }
+    None
+}
+
+/// Parses core metadata (`METADATA`/`PKG-INFO`: RFC 822 headers, continuation lines start with
+/// whitespace, the body after the first blank line is the description) into the report's shape.
+/// `None` without `Name` and `Version`.
+fn parse_core_metadata(text: &str) -> Option<ReportMeta> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if line.is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, v)) = fields.last_mut() {
+                v.push('\n');
+                v.push_str(line.trim());
+            }
+            continue;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            fields.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+        }
+    }
+    let get = |k: &str| fields.iter().find(|(f, _)| f == k).map(|(_, v)| v.clone());
+    Some(ReportMeta {
+        name: get("name")?,
+        version: get("version")?,
+        summary: get("summary"),
+        license: get("license"),
+        license_expression: get("license-expression"),
+        home_page: get("home-page"),
+        project_url: fields
+            .iter()
+            .filter(|(f, _)| f == "project-url")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        author: get("author"),
+        author_email: get("author-email"),
+        maintainer: get("maintainer"),
+        maintainer_email: get("maintainer-email"),
+    })
+}
+
+/// [`AppMeta`] from core metadata, however it was read.
+fn app_meta(md: &ReportMeta) -> AppMeta {
     let mut m = AppMeta {
         name: Some(normalize_name(&md.name)),
         summary: md
@@ -630,7 +864,7 @@ fn report_meta(report: &Path, app: &Path) -> Option<AppMeta> {
         ..Default::default()
     };
     version_meta(&mut m, &md.version);
-    Some(m)
+    m
 }
 
 /// `Name <email>` from core-metadata `Author`/`Author-email` (the email field may already be
@@ -736,6 +970,20 @@ urls = {Homepage = "https://example.org"}
             Some("A <a@x.org>")
         );
         assert_eq!(person(&Some("A".into()), &None), None);
+    }
+
+    #[test]
+    fn core_metadata_as_uv_installs_it() {
+        let text = "Metadata-Version: 2.1\nName: pkgr-hello\nVersion: 0.1.0rc1\nSummary: Greets\nAuthor-email: A B <a@x.org>\nLicense: MIT\n  second line\nProject-URL: Homepage, https://example.org\n\nbody: not a field\n";
+        let md = parse_core_metadata(text).unwrap();
+        assert_eq!(md.license.as_deref(), Some("MIT\nsecond line"));
+        let m = app_meta(&md);
+        assert_eq!(m.name.as_deref(), Some("pkgr-hello"));
+        assert_eq!(m.version.as_deref(), Some("0.1.0~rc1"));
+        assert_eq!(m.license.as_deref(), Some("MIT"));
+        assert_eq!(m.maintainer.as_deref(), Some("A B <a@x.org>"));
+        assert_eq!(m.url.as_deref(), Some("https://example.org"));
+        assert!(parse_core_metadata("Name: x\n").is_none());
     }
 
     #[test]

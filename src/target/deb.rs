@@ -257,6 +257,7 @@ impl Target for Deb {
             progress: Some(ctx.listener),
             mtime: ctx.mtime,
             root_entry: true,
+            md5: true,
         };
         ctx.listener.begin("deb", payload_bytes(&full));
         let written = archive::write_tar(&full, enc, opts);
@@ -634,6 +635,7 @@ fn control_tar(pkg: &Package, digests: &[FileDigest], mtime: u64) -> Result<Vec<
         progress: None,
         mtime,
         root_entry: true,
+        md5: false,
     };
     let (enc, _) = archive::write_tar(&ctl, enc, opts)?;
     Ok(enc.finish()?)

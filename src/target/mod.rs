@@ -173,8 +173,8 @@ pub fn with_units<'a>(
     Ok(std::borrow::Cow::Owned(full))
 }
 
-/// One output format.
-pub trait Target {
+/// One output format. `Sync`, so several targets can be written at once from one package.
+pub trait Target: Sync {
     /// The format's name as `-t` takes it (`deb`).
     fn name(&self) -> &'static str;
 

@@ -121,6 +121,7 @@ impl Target for Tar {
             progress: Some(ctx.listener),
             mtime: ctx.mtime,
             root_entry: false,
+            md5: false,
         };
         ctx.listener
             .begin("tar", crate::target::deb::payload_bytes(&pkg));

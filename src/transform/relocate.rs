@@ -159,7 +159,7 @@ fn parse_header(data: &[u8]) -> Option<ScriptHeader<'_>> {
     let first = data.get(..l1)?.strip_prefix(b"#!")?;
     let first = trim(first);
     if first == b"/bin/sh" {
-        // pip/distlib's trampoline:  #!/bin/sh \n '''exec' INTERP "$0" "$@" \n ' '''
+        // pip/distlib's and uv's trampoline (uv single-quotes INTERP):  #!/bin/sh \n '''exec' INTERP "$0" "$@" \n ' '''
         let l2 = line_end(l1 + 1)?;
         let second = data[l1 + 1..l2].strip_prefix(b"'''exec' ")?;
         let l3 = line_end(l2 + 1)?;
@@ -169,9 +169,13 @@ fn parse_header(data: &[u8]) -> Option<ScriptHeader<'_>> {
         let tail = b" \"$0\" \"$@\"";
         let cmd = trim(second).strip_suffix(&tail[..])?;
         let (interp, args) = split_first_word(cmd);
-        let interp = interp
-            .strip_prefix(b"\"")
-            .and_then(|s| s.strip_suffix(b"\""))
+        let interp = [b'"', b'\'']
+            .iter()
+            .find_map(|q| {
+                interp
+                    .strip_prefix(&[*q][..])
+                    .and_then(|s| s.strip_suffix(&[*q][..]))
+            })
             .unwrap_or(interp);
         return Some(ScriptHeader {
             interp,
@@ -509,6 +513,15 @@ fn parse_record_line(line: &[u8]) -> Option<Vec<String>> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     if line.is_empty() {
         return None;
+    }
+    // Unquoted lines (nearly all) split on commas, as the csv reader would split them; building
+    // a csv reader per line cost more than the rest of the relocation on big venvs.
+    if !line.contains(&b'"') {
+        let v: Vec<String> = line
+            .split(|&b| b == b',')
+            .map(|f| String::from_utf8(f.to_vec()).ok())
+            .collect::<Option<_>>()?;
+        return (v.len() >= 3).then_some(v);
     }
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -879,6 +892,24 @@ mod tests {
 
     /// Found by the relocate fuzz target: a build path inside the shebang's arguments made the
     /// header shrink after its form (plain or trampoline) was chosen, so a second pass differed.
+    #[test]
+    fn uv_trampolines_become_plain_shebangs() {
+        let long = format!("/tmp/{}/venv", "w".repeat(130));
+        let script =
+            format!("#!/bin/sh\n'''exec' '{long}/bin/python' \"$0\" \"$@\"\n' '''\nimport sys\n");
+        let out = rewrite_script(
+            script.as_bytes(),
+            &[long.into_bytes()],
+            NEW.as_bytes(),
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("#!{NEW}/bin/python\nimport sys\n")
+        );
+    }
+
     #[test]
     fn fuzz_regression_paths_in_shebang_arguments() {
         let mut data = b"#! /tmp/pkgr-x/venv/bin\" \"-x/v/".to_vec();

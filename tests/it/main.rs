@@ -7,6 +7,7 @@ mod config;
 mod deb;
 mod hardening;
 mod packaging;
+mod perf;
 mod props;
 mod repro;
 mod rpm;
