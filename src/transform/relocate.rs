@@ -890,8 +890,8 @@ mod tests {
         );
     }
 
-    /// Found by the relocate fuzz target: a build path inside the shebang's arguments made the
-    /// header shrink after its form (plain or trampoline) was chosen, so a second pass differed.
+    /// uv's trampoline for a long staging path quotes the interpreter; it becomes a plain
+    /// shebang like pip's.
     #[test]
     fn uv_trampolines_become_plain_shebangs() {
         let long = format!("/tmp/{}/venv", "w".repeat(130));
@@ -910,6 +910,8 @@ mod tests {
         );
     }
 
+    /// Found by the relocate fuzz target: a build path inside the shebang's arguments made the
+    /// header shrink after its form (plain or trampoline) was chosen, so a second pass differed.
     #[test]
     fn fuzz_regression_paths_in_shebang_arguments() {
         let mut data = b"#! /tmp/pkgr-x/venv/bin\" \"-x/v/".to_vec();
