@@ -454,7 +454,7 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
     // the same immutable package and writes its own file, so the bytes are those of a
     // sequential run. One progress bar covers them all ([`Shared`]).
     let parallel = planned.len() > 1 && req.threads > 1;
-    let results: Vec<Result<Built, Error>> = if parallel {
+    let results: Vec<Result<(Built, output::Pending), Error>> = if parallel {
         let total = planned
             .iter()
             .filter(|(t, _, _)| t.name() != "rpm")
@@ -484,18 +484,27 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
             .map(|(t, tpkg, dest)| write_target(req, t.as_ref(), tpkg, dest, listener))
             .collect()
     };
-    // The first failure in -t order, as a sequential run would report it.
-    results.into_iter().collect()
+    // The first failure in -t order, as a sequential run would report it. Nothing is renamed
+    // into place unless every target succeeded: the temp files of the others are dropped.
+    let written: Vec<(Built, output::Pending)> = results.into_iter().collect::<Result<_, _>>()?;
+    written
+        .into_iter()
+        .map(|(b, p)| {
+            p.persist()?;
+            Ok(b)
+        })
+        .collect()
 }
 
-/// Writes one target's artifact atomically at `dest` and describes it.
+/// Writes one target's artifact into a temp file beside `dest` and describes it; the caller
+/// renames it into place once every target succeeded.
 fn write_target(
     req: &BuildRequest,
     t: &dyn Target,
     tpkg: &Package,
     dest: &Path,
     listener: &dyn Listener,
-) -> Result<Built, Error> {
+) -> Result<(Built, output::Pending), Error> {
     let ctx = WriteContext {
         mtime: req.source_date_epoch,
         listener,
@@ -503,16 +512,18 @@ fn write_target(
         strict: req.strict,
     };
     listener.info(&format!("writing {}", dest.display()));
-    let a: Artifact = output::write_atomically(dest, req.force, |w| t.write(tpkg, w, &ctx))?;
-    Ok(Built {
-        path: a.path,
+    let pending = output::write_pending(dest, req.force, |w| t.write(tpkg, w, &ctx))?;
+    let a: &Artifact = pending.artifact();
+    let built = Built {
+        path: a.path.clone(),
         format: t.name().to_string(),
         name: tpkg.meta.name.clone(),
         version: t.full_version(tpkg),
         architecture: t.architecture(tpkg),
         size: a.size,
-        sha256: a.sha256,
-    })
+        sha256: a.sha256.clone(),
+    };
+    Ok((built, pending))
 }
 
 /// The listener given to targets written at once: messages pass through, byte progress adds up
@@ -525,6 +536,9 @@ impl Listener for Shared<'_> {
     }
     fn detail(&self, msg: &str) {
         self.0.detail(msg);
+    }
+    fn dependency(&self, d: &target::DependencyDecision) {
+        self.0.dependency(d);
     }
     fn warning(&self, msg: &str) {
         self.0.warning(msg);

@@ -88,15 +88,68 @@ impl<W: Write> Write for HashingWriter<W> {
     }
 }
 
-/// Writes an artifact to `dest` through `write`, atomically.
-///
-/// `write` gets a buffered, hashing writer over a temp file in `dest`'s directory. On success the
-/// temp file is synced and renamed onto `dest` (refusing to replace it unless `force`); on any
-/// error it is removed.
+/// A complete artifact in its temp file beside `dest`, not yet at `dest`: [`Pending::persist`]
+/// renames it into place; dropping it deletes the temp file. Several targets are all written
+/// first and persisted only when every one succeeded, so a failed run leaves no artifact.
+#[derive(Debug)]
+pub struct Pending {
+    tmp: tempfile::NamedTempFile,
+    force: bool,
+    artifact: Artifact,
+}
+
+impl Pending {
+    /// The artifact it will be (path, size, SHA-256).
+    pub fn artifact(&self) -> &Artifact {
+        &self.artifact
+    }
+
+    /// Renames the temp file to the destination (replacing a file there only with `force`).
+    ///
+    /// # Errors
+    /// [`OutputError::Exists`] if the destination appeared meanwhile (without `force`),
+    /// [`OutputError::Io`] on a rename failure.
+    pub fn persist(self) -> Result<Artifact, OutputError> {
+        let dest = self.artifact.path.clone();
+        let io_err = |source| OutputError::Io {
+            path: dest.clone(),
+            source,
+        };
+        if self.force {
+            self.tmp.persist(&dest).map_err(|e| io_err(e.error))?;
+        } else {
+            self.tmp.persist_noclobber(&dest).map_err(|e| {
+                if e.error.kind() == io::ErrorKind::AlreadyExists {
+                    OutputError::Exists(dest.clone())
+                } else {
+                    io_err(e.error)
+                }
+            })?;
+        }
+        Ok(self.artifact)
+    }
+}
+
+/// Writes an artifact with `write` into a temp file beside `dest` and renames it into place, so
+/// `dest` holds a complete package or nothing. See [`write_pending`].
 ///
 /// # Errors
-/// [`OutputError`], or the error `write` returned (converted with `From<OutputError>`).
+/// What `write` returns, or [`OutputError`] (converted) for the temp file and the rename.
 pub fn write_atomically<E, F>(dest: &Path, force: bool, write: F) -> Result<Artifact, E>
+where
+    E: From<OutputError>,
+    F: FnOnce(&mut dyn Write) -> Result<(), E>,
+{
+    Ok(write_pending(dest, force, write)?.persist()?)
+}
+
+/// Writes an artifact with `write` into a temp file `.pkgr-tmp-<pid>-*` beside `dest`, counting
+/// its size and SHA-256 as it goes, syncs it and makes it 0644; nothing is at `dest` yet.
+///
+/// # Errors
+/// What `write` returns, or [`OutputError`] (converted): `dest` exists without `force`, or an
+/// I/O error on the temp file.
+pub fn write_pending<E, F>(dest: &Path, force: bool, write: F) -> Result<Pending, E>
 where
     E: From<OutputError>,
     F: FnOnce(&mut dyn Write) -> Result<(), E>,
@@ -128,21 +181,14 @@ where
         std::os::unix::fs::PermissionsExt::from_mode(0o644),
     )
     .map_err(io_err)?;
-    if force {
-        tmp.persist(dest).map_err(|e| io_err(e.error))?;
-    } else {
-        tmp.persist_noclobber(dest).map_err(|e| {
-            if e.error.kind() == io::ErrorKind::AlreadyExists {
-                OutputError::Exists(dest.to_path_buf())
-            } else {
-                io_err(e.error)
-            }
-        })?;
-    }
-    Ok(Artifact {
-        path: dest.to_path_buf(),
-        size,
-        sha256,
+    Ok(Pending {
+        tmp,
+        force,
+        artifact: Artifact {
+            path: dest.to_path_buf(),
+            size,
+            sha256,
+        },
     })
 }
 
