@@ -81,6 +81,7 @@ fn cached_chroot() -> PathBuf {
 /// A fresh copy of the cached chroot.
 fn fresh_root(into: &Path) -> PathBuf {
     let root = into.join("root");
+    std::fs::create_dir_all(into).unwrap();
     run_ok(Command::new("cp").arg("-a").arg(cached_chroot()).arg(&root));
     root
 }
@@ -97,6 +98,11 @@ fn in_root(root: &Path, args: &[&str]) -> String {
 
 /// The fixture as v1 or v2 (v2 ships a different conffile), built as deb and rpm into `out`.
 fn build(version: &str, out: &Path) -> (PathBuf, PathBuf) {
+    build_with(version, out, &[])
+}
+
+/// As [`build`], with extra pkgr flags.
+fn build_with(version: &str, out: &Path, extra: &[&str]) -> (PathBuf, PathBuf) {
     let app = fixture_copy("service-app", out);
     if version != "1.0" {
         std::fs::write(
@@ -112,6 +118,7 @@ fn build(version: &str, out: &Path) -> (PathBuf, PathBuf) {
             .arg("--config")
             .arg(app.join("pkgr.toml"))
             .args(["-t", "deb,rpm", "-v", version])
+            .args(extra)
             .arg("-p")
             .arg(format!("{}/", dest.display())),
     );
@@ -291,6 +298,47 @@ fn rpm_lifecycle_in_a_chroot() {
         .output()
         .unwrap();
     assert!(!q.status.success());
+    in_root(&root, &["getent", "passwd", PKG]);
+}
+
+/// `--no-systemd-enable`: both package managers install the unit but leave it disabled, and the
+/// user is still created.
+#[test]
+fn no_systemd_enable_installs_a_disabled_unit() {
+    if !tools() {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let (deb, rpm) = build_with("1.0", d.path(), &["--no-systemd-enable"]);
+    let is_enabled = |root: &Path| {
+        let o = Command::new("chroot")
+            .arg(root)
+            .args(["systemctl", "is-enabled", "pkgr-svc.service"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    };
+    let root = fresh_root(&d.path().join("deb"));
+    let p = copy_in(&root, &deb);
+    in_root(&root, &["dpkg", "-i", &p]);
+    assert!(root.join("lib/systemd/system/pkgr-svc.service").is_file());
+    assert_eq!(is_enabled(&root), "disabled");
+    assert!(std::fs::symlink_metadata(root.join(WANTS)).is_err());
+    in_root(&root, &["getent", "passwd", PKG]);
+
+    let root = fresh_root(&d.path().join("rpm"));
+    run_ok(
+        Command::new("rpm")
+            .arg("--root")
+            .arg(&root)
+            .args(["--dbpath", "/var/lib/pkgr-rpmdb", "-i", "--nodeps"])
+            .arg(&rpm),
+    );
+    assert!(root
+        .join("usr/lib/systemd/system/pkgr-svc.service")
+        .is_file());
+    assert_eq!(is_enabled(&root), "disabled");
+    assert!(std::fs::symlink_metadata(root.join(WANTS)).is_err());
     in_root(&root, &["getent", "passwd", PKG]);
 }
 
