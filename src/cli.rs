@@ -10,11 +10,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::compress::{Algorithm, Compression};
 use crate::config::{self, FileSpec, Loaded};
+use crate::format::{FormatKind, FormatOptions};
 use crate::model::Phase;
 use crate::source::dir::DirOptions;
 use crate::source::virtualenv::{PipTool, VenvOptions};
 use crate::source::SourceKind;
-use crate::target::{TargetKind, TargetOptions};
 use crate::{BuildRequest, Error};
 
 /// Build native packages from a Python application or a directory, in one step.
@@ -53,7 +53,7 @@ pub struct Cli {
         value_enum,
         value_delimiter = ','
     )]
-    pub targets: Vec<TargetKind>,
+    pub targets: Vec<FormatKind>,
 
     /// Package name (Debian Policy 5.6.1). Default: the Python project's name.
     #[arg(short = 'n', long)]
@@ -468,7 +468,7 @@ impl Cli {
         let mut targets = self.targets.clone();
         if targets.is_empty() {
             for t in c.output_type.iter().flatten() {
-                targets.push(TargetKind::from_str(t, false).map_err(|_| {
+                targets.push(FormatKind::from_str(t, false).map_err(|_| {
                     Error::Usage(format!(
                         "pkgr.toml: targets = [.. '{t}' ..]: use deb, rpm or tar"
                     ))
@@ -636,9 +636,9 @@ impl Cli {
         }
         let mut overrides = BTreeMap::new();
         for (kind, s) in [
-            (TargetKind::Deb, &deb_s),
-            (TargetKind::Rpm, &rpm_s),
-            (TargetKind::Tar, &tar_s),
+            (FormatKind::Deb, &deb_s),
+            (FormatKind::Rpm, &rpm_s),
+            (FormatKind::Tar, &tar_s),
         ] {
             if let Some(s) = s {
                 overrides.insert(kind, s.clone());
@@ -727,7 +727,7 @@ impl Cli {
                 venv_prefix: self.venv_prefix.or(c.venv_prefix.clone()),
                 workdir: self.workdir.or_else(|| res_path(&c.workdir)),
             },
-            target_options: TargetOptions {
+            target_options: FormatOptions {
                 deb_compression,
                 rpm_compression,
                 rpm_build_host,

@@ -1443,9 +1443,9 @@ pub fn render_text(i: &Inspection) -> String {
 mod tests {
     use super::*;
     use crate::compress::{Algorithm, Compression};
+    use crate::format::{deb::Deb, rpm::Rpm, scripts, tar::Tar, Format, WriteContext};
     use crate::model::{Entry, EntryKind, Metadata, Package, Phase, PkgPath};
     use crate::relation::Relation;
-    use crate::target::{deb::Deb, rpm::Rpm, scripts, tar::Tar, Target, WriteContext};
 
     fn p(s: &str) -> PkgPath {
         PkgPath::parse(s).unwrap()
@@ -1527,7 +1527,7 @@ mod tests {
         pkg
     }
 
-    fn ctx_write(t: &dyn Target, pkg: &Package, dir: &Path, name: &str) -> PathBuf {
+    fn ctx_write(t: &dyn Format, pkg: &Package, dir: &Path, name: &str) -> PathBuf {
         let l = crate::listener::Collect::default();
         let ctx = WriteContext {
             mtime: 1_700_000_000,
@@ -1785,7 +1785,7 @@ mod tests {
             let mut want: Vec<FileInfo> = pkg
                 .entries
                 .iter()
-                .filter(|e| !crate::target::rpm::SYSTEM_DIRS.contains(&e.path.display().as_str()))
+                .filter(|e| !crate::format::rpm::SYSTEM_DIRS.contains(&e.path.display().as_str()))
                 .map(|e| match &e.kind {
                     EntryKind::HardLink { target } => {
                         let t = pkg.entry(target).unwrap();
@@ -1931,7 +1931,7 @@ mod tests {
         let pkg = sample();
         let dir = tempfile::tempdir().unwrap();
         let mut out = Vec::new();
-        let targets: Vec<(&str, Box<dyn Target>)> = vec![
+        let targets: Vec<(&str, Box<dyn Format>)> = vec![
             ("deb-xz", Box::new(Deb::new(comp(Algorithm::Xz)))),
             ("deb-none", Box::new(Deb::new(comp(Algorithm::None)))),
             ("rpm-gzip", Box::new(rpm_writer(Algorithm::Gzip))),

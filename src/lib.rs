@@ -14,6 +14,7 @@ pub mod archive;
 pub mod cli;
 pub mod compress;
 pub mod config;
+pub mod format;
 pub mod inspect;
 pub mod listener;
 pub mod model;
@@ -21,17 +22,16 @@ pub mod output;
 pub mod relation;
 pub mod shell;
 pub mod source;
-pub mod target;
 pub mod time;
 pub mod transform;
 pub mod version;
 
+use format::{Format, FormatKind, FormatOptions, WriteContext};
 use listener::Listener;
 use model::{EntryKind, Package, Phase, PkgPath};
 use output::Artifact;
 use relation::Relation;
 use source::{SourceError, SourceKind};
-use target::{Target, TargetKind, TargetOptions, WriteContext};
 
 /// Everything a build needs, independent of where it came from (CLI flags, later a config file).
 /// Metadata fields left `None` are filled by the source or by documented defaults.
@@ -40,7 +40,7 @@ pub struct BuildRequest {
     /// `-s`: the source kind.
     pub source: SourceKind,
     /// `-t`: the targets, in order.
-    pub targets: Vec<TargetKind>,
+    pub targets: Vec<FormatKind>,
     /// The PATH arguments.
     pub inputs: Vec<String>,
     /// `-n/--name`.
@@ -93,13 +93,13 @@ pub struct BuildRequest {
     pub files: Vec<config::FileSpec>,
     /// `[deb]`/`[rpm]`/`[tar]` overrides from pkgr.toml (their name, version, iteration, epoch
     /// and relation lists replace the common ones for that format).
-    pub overrides: BTreeMap<TargetKind, config::FormatSection>,
+    pub overrides: BTreeMap<FormatKind, config::FormatSection>,
     /// Options of `-s dir`.
     pub dir: source::dir::DirOptions,
     /// Options of `-s virtualenv`.
     pub venv: source::virtualenv::VenvOptions,
     /// Per-target options.
-    pub target_options: TargetOptions,
+    pub target_options: FormatOptions,
     /// `-p/--package`: output file, directory (ending in `/`) or template.
     pub package: Option<String>,
     /// `--threads`: worker threads for compression and for writing several targets at once
@@ -266,7 +266,7 @@ pub enum Error {
     Elf(#[from] transform::elf::ElfError),
     /// A target refused the package or failed to write it.
     #[error(transparent)]
-    Target(#[from] target::TargetError),
+    Format(#[from] format::FormatError),
     /// The model is inconsistent (two entries on one path, ...).
     #[error(transparent)]
     Model(#[from] model::ModelError),
@@ -286,37 +286,19 @@ impl Error {
                 transform::relocate::RelocateError::Editable { .. }
                 | transform::relocate::RelocateError::PthOutside { .. },
             ) => 2,
-            Error::Target(target::TargetError::Invalid { .. }) => 2,
+            Error::Format(format::FormatError::Invalid { .. }) => 2,
             Error::Output(
                 output::OutputError::Exists(_)
                 | output::OutputError::NoDir(_)
                 | output::OutputError::IsDir(_),
             ) => 2,
-            Error::Target(target::TargetError::Output(
+            Error::Format(format::FormatError::Output(
                 output::OutputError::Exists(_)
                 | output::OutputError::NoDir(_)
                 | output::OutputError::IsDir(_),
             )) => 2,
             _ => 1,
         }
-    }
-}
-
-/// The build host's Debian architecture name (`amd64` on x86_64), from the architecture this
-/// binary was built for: the same answer `dpkg --print-architecture` gives on a Debian host.
-pub fn native_architecture() -> &'static str {
-    match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "x86" => "i386",
-        "aarch64" => "arm64",
-        "arm" => "armhf",
-        "powerpc64" if cfg!(target_endian = "little") => "ppc64el",
-        "powerpc64" => "ppc64",
-        "s390x" => "s390x",
-        "riscv64" => "riscv64",
-        "loongarch64" => "loong64",
-        "mips64" => "mips64el",
-        other => other,
     }
 }
 
@@ -458,7 +440,7 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
         let total = planned
             .iter()
             .filter(|(t, _, _)| t.name() != "rpm")
-            .map(|(_, p, _)| target::deb::payload_bytes(p))
+            .map(|(_, p, _)| p.payload_bytes())
             .sum();
         let names: Vec<&str> = planned.iter().map(|(t, _, _)| t.name()).collect();
         let shared = Shared(listener);
@@ -500,7 +482,7 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
 /// renames it into place once every target succeeded.
 fn write_target(
     req: &BuildRequest,
-    t: &dyn Target,
+    t: &dyn Format,
     tpkg: &Package,
     dest: &Path,
     listener: &dyn Listener,
@@ -537,7 +519,7 @@ impl Listener for Shared<'_> {
     fn detail(&self, msg: &str) {
         self.0.detail(msg);
     }
-    fn dependency(&self, d: &target::DependencyDecision) {
+    fn dependency(&self, d: &format::DependencyDecision) {
         self.0.dependency(d);
     }
     fn warning(&self, msg: &str) {
@@ -669,10 +651,13 @@ fn apply_request_metadata(pkg: &mut Package, req: &BuildRequest, listener: &dyn 
     if let Some(e) = req.epoch {
         m.epoch = Some(e);
     }
-    m.architecture = if req.architecture == "native" {
-        native_architecture().to_string()
-    } else {
-        req.architecture.clone()
+    // Every spelling of an architecture (fpm's and each format's: x86_64, amd64, noarch, all)
+    // becomes the model's Debian name; an unknown one stays for the formats to refuse.
+    m.architecture = match req.architecture.as_str() {
+        "native" => format::common::native_arch().debian.to_string(),
+        other => format::common::arch(other)
+            .map_or(other, |a| a.debian)
+            .to_string(),
     };
     if let Some(v) = &req.maintainer {
         m.maintainer = v.clone();
@@ -741,7 +726,7 @@ fn mark_config_files(pkg: &mut Package, config: &[String]) -> Result<(), Error> 
 /// conventional name in the current directory.
 fn output_path(
     package: Option<&str>,
-    t: &dyn Target,
+    t: &dyn Format,
     pkg: &Package,
     n_targets: usize,
 ) -> Result<PathBuf, Error> {

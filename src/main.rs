@@ -16,7 +16,7 @@ struct Stderr {
     tty: bool,
     bar: Mutex<Option<indicatif::ProgressBar>>,
     warnings: Mutex<Vec<String>>,
-    dependencies: Mutex<Vec<pkgr::target::DependencyDecision>>,
+    dependencies: Mutex<Vec<pkgr::format::DependencyDecision>>,
 }
 
 impl Stderr {
@@ -39,7 +39,7 @@ impl Listener for Stderr {
             self.say(format!("pkgr: {msg}"));
         }
     }
-    fn dependency(&self, d: &pkgr::target::DependencyDecision) {
+    fn dependency(&self, d: &pkgr::format::DependencyDecision) {
         self.detail(&d.to_string());
         if let Ok(mut v) = self.dependencies.lock() {
             v.push(d.clone());

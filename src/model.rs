@@ -328,7 +328,7 @@ pub struct Relations {
 
 /// When a maintainer script runs, in format-neutral terms (fpm's names). Each target maps
 /// these to its own scripts: deb `preinst`/`postinst`/`prerm`/`postrm` (Policy §6), rpm
-/// `%pre`/`%post`/`%preun`/`%postun` (see [`crate::target::scripts`]).
+/// `%pre`/`%post`/`%preun`/`%postun` (see [`crate::format::scripts`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Phase {
     /// Before the files are unpacked (deb `preinst`, rpm `%pre`).
@@ -663,6 +663,17 @@ impl Package {
             v.push_str(i);
         }
         v
+    }
+
+    /// Bytes of regular-file data in the payload (hard links counted once), for progress.
+    pub fn payload_bytes(&self) -> u64 {
+        self.entries
+            .iter()
+            .map(|e| match &e.kind {
+                EntryKind::File { size, .. } => *size,
+                _ => 0,
+            })
+            .sum()
     }
 
     /// Finds an entry by path.

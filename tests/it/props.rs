@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use pkgr::compress::{Algorithm, Compression};
+use pkgr::format::{Format, WriteContext};
 use pkgr::listener::Collect;
 use pkgr::model::{Entry, EntryKind, Metadata, Package, PkgPath};
 use pkgr::relation::Relation;
-use pkgr::target::{Target, WriteContext};
 use proptest::prelude::*;
 
 use crate::common::have;
@@ -112,10 +112,10 @@ proptest! {
             auto_depends: true,
             strict: false,
         };
-        let targets: Vec<Box<dyn Target>> = vec![
-            Box::new(pkgr::target::deb::Deb::new(Compression::new(Algorithm::Xz, Some(1)).unwrap())),
-            Box::new(pkgr::target::rpm::Rpm::new(Compression::new(Algorithm::Zstd, None).unwrap(), "pkgr".into())),
-            Box::new(pkgr::target::tar::Tar::new(Compression::new(Algorithm::Gzip, Some(1)).unwrap(), None)),
+        let targets: Vec<Box<dyn Format>> = vec![
+            Box::new(pkgr::format::deb::Deb::new(Compression::new(Algorithm::Xz, Some(1)).unwrap())),
+            Box::new(pkgr::format::rpm::Rpm::new(Compression::new(Algorithm::Zstd, None).unwrap(), "pkgr".into())),
+            Box::new(pkgr::format::tar::Tar::new(Compression::new(Algorithm::Gzip, Some(1)).unwrap(), None)),
         ];
         let want = expected(&p);
         for t in targets {

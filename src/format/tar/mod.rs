@@ -7,8 +7,8 @@ use std::io::Write;
 
 use crate::archive::{self, TarOptions};
 use crate::compress::Compression;
+use crate::format::{Format, FormatError, WriteContext};
 use crate::model::{Entry, Package, PkgPath};
-use crate::target::{Target, TargetError, WriteContext};
 
 /// The tarball writer.
 pub struct Tar {
@@ -25,7 +25,7 @@ impl Tar {
         }
     }
 
-    fn rooted(&self, pkg: &Package) -> Result<Package, TargetError> {
+    fn rooted(&self, pkg: &Package) -> Result<Package, FormatError> {
         let Some(prefix) = &self.prefix else {
             return Ok(pkg.clone());
         };
@@ -36,24 +36,24 @@ impl Tar {
         for e in &pkg.entries {
             let path = prefix
                 .join(e.path.relative())
-                .map_err(|err| TargetError::invalid("--tar-prefix", err.to_string()))?;
+                .map_err(|err| FormatError::invalid("--tar-prefix", err.to_string()))?;
             let mut moved = Entry { path, ..e.clone() };
             if let crate::model::EntryKind::HardLink { target } = &e.kind {
                 moved.kind = crate::model::EntryKind::HardLink {
                     target: prefix
                         .join(target.relative())
-                        .map_err(|err| TargetError::invalid("--tar-prefix", err.to_string()))?,
+                        .map_err(|err| FormatError::invalid("--tar-prefix", err.to_string()))?,
                 };
             }
             out.entries.push(moved);
         }
         out.finalize()
-            .map_err(|e| TargetError::invalid("--tar-prefix", e.to_string()))?;
+            .map_err(|e| FormatError::invalid("--tar-prefix", e.to_string()))?;
         Ok(out)
     }
 }
 
-impl Target for Tar {
+impl Format for Tar {
     fn name(&self) -> &'static str {
         "tar"
     }
@@ -84,7 +84,7 @@ impl Target for Tar {
     }
 
     fn architecture(&self, pkg: &Package) -> String {
-        crate::target::rpm::rpm_arch(&pkg.meta.architecture).to_string()
+        crate::format::common::rpm_arch(&pkg.meta.architecture).to_string()
     }
 
     fn full_version(&self, pkg: &Package) -> String {
@@ -94,9 +94,9 @@ impl Target for Tar {
         }
     }
 
-    fn validate(&self, pkg: &Package) -> Result<(), TargetError> {
+    fn validate(&self, pkg: &Package) -> Result<(), FormatError> {
         if pkg.meta.name.is_empty() || pkg.meta.name.contains(['/', '\n']) {
-            return Err(TargetError::invalid(
+            return Err(FormatError::invalid(
                 "Name (-n/--name)",
                 format!(
                     "'{}' cannot be part of a file name",
@@ -112,9 +112,9 @@ impl Target for Tar {
         pkg: &Package,
         out: &mut dyn Write,
         ctx: &WriteContext,
-    ) -> Result<(), TargetError> {
+    ) -> Result<(), FormatError> {
         self.validate(pkg)?;
-        let pkg = crate::target::with_units(pkg, crate::target::RPM_UNIT_DIR)?;
+        let pkg = crate::format::with_units(pkg, crate::format::RPM_UNIT_DIR)?;
         let pkg = self.rooted(&pkg)?;
         let enc = self.compression.encoder(out)?;
         let opts = TarOptions {
@@ -123,8 +123,7 @@ impl Target for Tar {
             root_entry: false,
             md5: false,
         };
-        ctx.listener
-            .begin("tar", crate::target::deb::payload_bytes(&pkg));
+        ctx.listener.begin("tar", pkg.payload_bytes());
         let written = archive::write_tar(&pkg, enc, opts);
         ctx.listener.end();
         let (enc, _) = written?;

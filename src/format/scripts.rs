@@ -371,10 +371,10 @@ fn indent(text: &str) -> String {
 /// scriptlet with the interpreter pkgr reads from that line).
 ///
 /// # Errors
-/// [`TargetError::Invalid`] naming the flag of the first script without one.
-pub fn check_user_scripts(pkg: &Package) -> Result<(), crate::target::TargetError> {
+/// [`FormatError::Invalid`] naming the flag of the first script without one.
+pub fn check_user_scripts(pkg: &Package) -> Result<(), crate::format::FormatError> {
     match pkg.scripts.user.iter().find(|(_, s)| !s.starts_with("#!")) {
-        Some((phase, _)) => Err(crate::target::TargetError::invalid(
+        Some((phase, _)) => Err(crate::format::FormatError::invalid(
             phase.flag(),
             "the script does not start with '#!' naming its interpreter (Debian Policy §6.1)",
         )),

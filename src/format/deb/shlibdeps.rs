@@ -20,9 +20,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::format::DependencyDecision;
 use crate::model::{ElfFile, Package};
 use crate::relation::{Op, Relation};
-use crate::target::DependencyDecision;
 use crate::version;
 
 /// Sonames shipped by the C library package (`libc6` on Linux architectures), its loader's

@@ -24,11 +24,10 @@ use std::io::Write;
 use rpm::{BuildConfig, CompressionWithLevel, Dependency, FileOptions, PackageBuilder, Scriptlet};
 
 use crate::compress::{Algorithm, Compression};
+use crate::format::common::{self, check_single_line, rpm_arch};
+use crate::format::{scripts, DependencyDecision, Format, FormatError, WriteContext};
 use crate::model::{Content, EntryKind, Package, PkgPath};
 use crate::relation::{Op, Relation};
-use crate::target::{
-    check_single_line, scripts, DependencyDecision, Target, TargetError, WriteContext,
-};
 
 /// Directories the `filesystem` package owns on Fedora/RHEL: a package must not own them.
 pub const SYSTEM_DIRS: &[&str] = &[
@@ -96,22 +95,6 @@ pub const SYSTEM_DIRS: &[&str] = &[
     "/var/tmp",
 ];
 
-/// Maps a Debian architecture name to RPM's (`uname -m` style).
-pub fn rpm_arch(debian: &str) -> &str {
-    match debian {
-        "amd64" => "x86_64",
-        "arm64" => "aarch64",
-        "all" => "noarch",
-        "i386" => "i686",
-        "armhf" => "armv7hl",
-        "armel" => "armv5tel",
-        "ppc64el" => "ppc64le",
-        "mips64el" => "mips64el",
-        "loong64" => "loongarch64",
-        other => other,
-    }
-}
-
 /// The `.rpm` writer.
 pub struct Rpm {
     compression: Compression,
@@ -139,12 +122,12 @@ impl Rpm {
     }
 
     #[cfg(feature = "sign")]
-    fn build(&self, b: &mut PackageBuilder) -> Result<rpm::Package, TargetError> {
+    fn build(&self, b: &mut PackageBuilder) -> Result<rpm::Package, FormatError> {
         let Some(key) = &self.sign_key else {
             return b.build().map_err(rpm_err);
         };
         let mut signer = rpm::signature::pgp::Signer::from_asc_file(key).map_err(|e| {
-            TargetError::invalid("--rpm-sign-key", format!("'{}': {e}", key.display()))
+            FormatError::invalid("--rpm-sign-key", format!("'{}': {e}", key.display()))
         })?;
         if let Ok(p) = std::env::var("PKGR_RPM_PASSPHRASE") {
             signer = signer.with_key_passphrase(p);
@@ -153,9 +136,9 @@ impl Rpm {
     }
 
     #[cfg(not(feature = "sign"))]
-    fn build(&self, b: &mut PackageBuilder) -> Result<rpm::Package, TargetError> {
+    fn build(&self, b: &mut PackageBuilder) -> Result<rpm::Package, FormatError> {
         if self.sign_key.is_some() {
-            return Err(TargetError::invalid(
+            return Err(FormatError::invalid(
                 "--rpm-sign-key",
                 "this pkgr was built without rpm signing; rebuild it with `cargo build --features sign`",
             ));
@@ -169,9 +152,9 @@ impl Rpm {
 }
 
 /// RPM's version and release alphabet: letters, digits and `. _ + ~ ^`.
-fn check_evr_part(field: &str, v: &str) -> Result<(), TargetError> {
+fn check_evr_part(field: &str, v: &str) -> Result<(), FormatError> {
     if v.is_empty() {
-        return Err(TargetError::invalid(field, "is empty"));
+        return Err(FormatError::invalid(field, "is empty"));
     }
     if let Some(c) = v
         .chars()
@@ -182,7 +165,7 @@ fn check_evr_part(field: &str, v: &str) -> Result<(), TargetError> {
         } else {
             format!("contains {c:?}; RPM versions use only letters, digits and . _ + ~ ^")
         };
-        return Err(TargetError::invalid(
+        return Err(FormatError::invalid(
             field,
             format!("'{}' {why}", v.escape_debug()),
         ));
@@ -257,13 +240,13 @@ pub fn elf_requires(pkg: &Package) -> Vec<DependencyDecision> {
         .collect()
 }
 
-fn rpm_err(e: rpm::Error) -> TargetError {
-    TargetError::Io(std::io::Error::other(format!("rpm: {e}")))
+fn rpm_err(e: rpm::Error) -> FormatError {
+    FormatError::Io(std::io::Error::other(format!("rpm: {e}")))
 }
 
-fn utf8(p: &PkgPath) -> Result<&str, TargetError> {
+fn utf8(p: &PkgPath) -> Result<&str, FormatError> {
     std::str::from_utf8(p.as_bytes()).map_err(|_| {
-        TargetError::invalid(
+        FormatError::invalid(
             "file name",
             format!(
                 "'{}' is not UTF-8, which RPM headers cannot hold",
@@ -273,7 +256,7 @@ fn utf8(p: &PkgPath) -> Result<&str, TargetError> {
     })
 }
 
-impl Target for Rpm {
+impl Format for Rpm {
     fn name(&self) -> &'static str {
         "rpm"
     }
@@ -302,7 +285,7 @@ impl Target for Rpm {
         format!("{epoch}{}-{}", pkg.meta.version, Self::release(pkg))
     }
 
-    fn validate(&self, pkg: &Package) -> Result<(), TargetError> {
+    fn validate(&self, pkg: &Package) -> Result<(), FormatError> {
         let m = &pkg.meta;
         if m.name.is_empty()
             || m.name.starts_with('-')
@@ -311,7 +294,7 @@ impl Target for Rpm {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
         {
-            return Err(TargetError::invalid(
+            return Err(FormatError::invalid(
                 "Name (-n/--name)",
                 format!(
                     "'{}' is not a valid RPM package name: use letters, digits and . _ + -, not starting with '-'",
@@ -321,8 +304,8 @@ impl Target for Rpm {
         }
         check_evr_part("Version (-v/--version)", &m.version)?;
         check_evr_part("Release (--iteration)", &Self::release(pkg))?;
-        if !crate::target::deb::ARCHITECTURES.contains(&m.architecture.as_str()) {
-            return Err(TargetError::invalid(
+        if common::arch(&m.architecture).is_none() {
+            return Err(FormatError::invalid(
                 "Arch (-a/--architecture)",
                 format!(
                     "'{}' is not a known architecture",
@@ -347,7 +330,7 @@ impl Target for Rpm {
             .next()
             .is_none_or(|l| l.trim().is_empty())
         {
-            return Err(TargetError::invalid(
+            return Err(FormatError::invalid(
                 "Summary (--description)",
                 "the first line is empty",
             ));
@@ -356,7 +339,7 @@ impl Target for Rpm {
             utf8(&e.path)?;
             if let EntryKind::Symlink { target } = &e.kind {
                 if std::str::from_utf8(target).is_err() {
-                    return Err(TargetError::invalid(
+                    return Err(FormatError::invalid(
                         "symlink target",
                         format!(
                             "the target of '{}' is not UTF-8, which RPM headers cannot hold",
@@ -368,13 +351,13 @@ impl Target for Rpm {
         }
         if let Some(k) = &self.sign_key {
             if cfg!(not(feature = "sign")) {
-                return Err(TargetError::invalid(
+                return Err(FormatError::invalid(
                     "--rpm-sign-key",
                     "this pkgr was built without rpm signing; rebuild it with `cargo build --features sign`",
                 ));
             }
             if !k.is_file() {
-                return Err(TargetError::invalid(
+                return Err(FormatError::invalid(
                     "--rpm-sign-key",
                     format!("'{}' is not a file", k.display()),
                 ));
@@ -388,9 +371,9 @@ impl Target for Rpm {
         pkg: &Package,
         out: &mut dyn Write,
         ctx: &WriteContext,
-    ) -> Result<(), TargetError> {
+    ) -> Result<(), FormatError> {
         self.validate(pkg)?;
-        let pkg = &*crate::target::with_units(pkg, crate::target::RPM_UNIT_DIR)?;
+        let pkg = &*crate::format::with_units(pkg, crate::format::RPM_UNIT_DIR)?;
         let m = &pkg.meta;
         let mut lines = m.description.lines();
         let summary = lines.next().unwrap_or("").trim().to_string();
@@ -401,7 +384,7 @@ impl Target for Rpm {
             rest.trim()
         };
         // rpmlint: description lines stay within 79 columns; indented lines are kept verbatim.
-        let description = crate::target::reflow(text, 79).join("\n");
+        let description = common::reflow(text, 79).join("\n");
         let license = m.license.clone().unwrap_or_else(|| "Unknown".into());
         let arch = self.architecture(pkg);
         let when = rpm::Timestamp(ctx.mtime as u32);
@@ -443,7 +426,7 @@ impl Target for Rpm {
                 b.requires(Dependency::any(py.executable.clone()));
             }
             let decisions = elf_requires(pkg);
-            crate::target::report_decisions(&decisions, ctx)?;
+            crate::format::report_decisions(&decisions, ctx)?;
             let caps: BTreeSet<&str> = decisions
                 .iter()
                 .filter_map(|d| d.resolved.as_deref())
@@ -546,7 +529,7 @@ impl Target for Rpm {
                             b.with_file_contents(d.clone(), o).map_err(rpm_err)?;
                         }
                         _ => {
-                            return Err(TargetError::invalid(
+                            return Err(FormatError::invalid(
                                 "payload",
                                 format!("'{}' links to a file that is not in the package", e.path),
                             ))

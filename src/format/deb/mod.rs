@@ -10,44 +10,19 @@
 //! `usr/share/doc/<name>/copyright` (Policy §12.5), a gzipped changelog (Policy §12.7), and, when
 //! files live under `/opt`, a lintian override for exactly `dir-or-file-in-opt`.
 
+pub mod shlibdeps;
+
 use std::fs::File;
 use std::io::{self, Seek, SeekFrom, Write};
 
 use crate::archive::{self, FileDigest, TarOptions};
 use crate::compress::{self, Algorithm, Compression};
+use crate::format::common::{self, check_single_line};
+use crate::format::{scripts, Format, FormatError, WriteContext};
 use crate::model::{Entry, EntryKind, Package, PkgPath};
 use crate::relation::Relation;
-use crate::target::{check_single_line, scripts, shlibdeps, Target, TargetError, WriteContext};
 use crate::time;
 use crate::version;
-
-/// Debian architecture names `dpkg-architecture -L` knows on release architectures and
-/// ports, plus `all`.
-pub const ARCHITECTURES: &[&str] = &[
-    "all",
-    "amd64",
-    "arm64",
-    "armel",
-    "armhf",
-    "i386",
-    "mips64el",
-    "mipsel",
-    "ppc64el",
-    "s390x",
-    "riscv64",
-    "loong64",
-    "alpha",
-    "hppa",
-    "ia64",
-    "m68k",
-    "powerpc",
-    "ppc64",
-    "sh4",
-    "sparc64",
-    "x32",
-    "hurd-i386",
-    "hurd-amd64",
-];
 
 /// Sections of the Debian archive (Policy §2.4), optionally with an area (`contrib/net`).
 const SECTIONS: &[&str] = &[
@@ -125,7 +100,7 @@ impl Deb {
     }
 }
 
-impl Target for Deb {
+impl Format for Deb {
     fn name(&self) -> &'static str {
         "deb"
     }
@@ -152,23 +127,23 @@ impl Target for Deb {
         pkg.full_version()
     }
 
-    fn validate(&self, pkg: &Package) -> Result<(), TargetError> {
+    fn validate(&self, pkg: &Package) -> Result<(), FormatError> {
         let m = &pkg.meta;
         version::check_package_name(&m.name)
-            .map_err(|e| TargetError::invalid("Package (-n/--name)", e.to_string()))?;
+            .map_err(|e| FormatError::invalid("Package (-n/--name)", e.to_string()))?;
         version::check_upstream(&m.version, m.iteration.is_some())
-            .map_err(|e| TargetError::invalid("Version (-v/--version)", e.to_string()))?;
+            .map_err(|e| FormatError::invalid("Version (-v/--version)", e.to_string()))?;
         if let Some(i) = &m.iteration {
             version::check_revision(i)
-                .map_err(|e| TargetError::invalid("Version (--iteration)", e.to_string()))?;
+                .map_err(|e| FormatError::invalid("Version (--iteration)", e.to_string()))?;
         }
-        if !ARCHITECTURES.contains(&m.architecture.as_str()) {
-            return Err(TargetError::invalid(
+        if common::arch(&m.architecture).is_none_or(|a| a.debian != m.architecture) {
+            return Err(FormatError::invalid(
                 "Architecture (-a/--architecture)",
                 format!(
-                    "'{}' is not a Debian architecture; use 'native', 'all' or one of: {}",
+                    "'{}' is not a Debian architecture; use 'native' or one of: {}",
                     m.architecture.escape_debug(),
-                    ARCHITECTURES[1..].join(", ")
+                    common::known_architectures()
                 ),
             ));
         }
@@ -177,7 +152,7 @@ impl Target for Deb {
         if let Some(u) = &m.url {
             check_single_line("Homepage (--url)", u)?;
             if u.contains(char::is_whitespace) {
-                return Err(TargetError::invalid(
+                return Err(FormatError::invalid(
                     "Homepage (--url)",
                     format!("'{u}' contains spaces; it must be one URL (Policy §5.6.23)"),
                 ));
@@ -196,7 +171,7 @@ impl Target for Deb {
         let area_ok =
             area.is_none_or(|a| ["main", "contrib", "non-free", "non-free-firmware"].contains(&a));
         if !area_ok || !SECTIONS.contains(&section) {
-            return Err(TargetError::invalid(
+            return Err(FormatError::invalid(
                 "Section (--category)",
                 format!(
                     "'{}' is not a Debian archive section (Policy §2.4); use one of: {}",
@@ -206,7 +181,7 @@ impl Target for Deb {
             ));
         }
         if !PRIORITIES.contains(&m.priority.as_str()) {
-            return Err(TargetError::invalid(
+            return Err(FormatError::invalid(
                 "Priority",
                 format!(
                     "'{}' is not a Debian priority (Policy §2.5); use one of: {}",
@@ -224,14 +199,14 @@ impl Target for Deb {
                     || name.len() > 31
                     || name.chars().any(|c| c.is_control() || c == ':')
                 {
-                    return Err(TargetError::invalid(
+                    return Err(FormatError::invalid(
                         format!("{} of {}", what, e.path),
                         format!("'{}' is not a valid user or group name (1-31 characters, no ':' or control characters)", name.escape_debug()),
                     ));
                 }
             }
             if e.config && !e.is_file() {
-                return Err(TargetError::invalid(
+                return Err(FormatError::invalid(
                     "--config-files",
                     format!("'{}' is not a regular file; conffiles must be regular files (Policy §10.7.2)", e.path),
                 ));
@@ -245,7 +220,7 @@ impl Target for Deb {
         pkg: &Package,
         out: &mut dyn Write,
         ctx: &WriteContext,
-    ) -> Result<(), TargetError> {
+    ) -> Result<(), FormatError> {
         self.validate(pkg)?;
         let full = prepare(pkg, ctx)?;
 
@@ -259,7 +234,7 @@ impl Target for Deb {
             root_entry: true,
             md5: true,
         };
-        ctx.listener.begin("deb", payload_bytes(&full));
+        ctx.listener.begin("deb", full.payload_bytes());
         let written = archive::write_tar(&full, enc, opts);
         ctx.listener.end();
         let (enc, digests) = written?;
@@ -291,7 +266,7 @@ impl Target for Deb {
 
 /// Debian's per-field rules for relations (Policy §7.1, §7.5): alternatives (`|`) only in
 /// Depends and Pre-Depends; Provides only with `=` versions.
-fn check_relations(pkg: &Package) -> Result<(), TargetError> {
+fn check_relations(pkg: &Package) -> Result<(), FormatError> {
     let r = &pkg.relations;
     for (field, list) in [
         ("Conflicts (--conflicts)", &r.conflicts),
@@ -299,7 +274,7 @@ fn check_relations(pkg: &Package) -> Result<(), TargetError> {
         ("Provides (--provides)", &r.provides),
     ] {
         if let Some(bad) = list.iter().find(|rel| rel.alternatives.len() > 1) {
-            return Err(TargetError::invalid(
+            return Err(FormatError::invalid(
                 field,
                 format!("'{bad}' has alternatives ('|'), which only Depends and Pre-Depends allow (Policy §7.1)"),
             ));
@@ -312,7 +287,7 @@ fn check_relations(pkg: &Package) -> Result<(), TargetError> {
                 .is_some_and(|(op, _)| *op != crate::relation::Op::Eq)
         })
     }) {
-        return Err(TargetError::invalid(
+        return Err(FormatError::invalid(
             "Provides (--provides)",
             format!("'{bad}' has a version that is not exact; Provides takes only '(= version)' (Policy §7.5)"),
         ));
@@ -321,7 +296,7 @@ fn check_relations(pkg: &Package) -> Result<(), TargetError> {
 }
 
 /// Policy §5.6.2: `Full Name <email>`.
-fn check_maintainer(m: &str) -> Result<(), TargetError> {
+fn check_maintainer(m: &str) -> Result<(), FormatError> {
     let ok = m
         .strip_suffix('>')
         .and_then(|s| s.rsplit_once(" <"))
@@ -334,26 +309,26 @@ fn check_maintainer(m: &str) -> Result<(), TargetError> {
     if ok {
         Ok(())
     } else {
-        Err(TargetError::invalid(
+        Err(FormatError::invalid(
             "Maintainer (-m/--maintainer)",
             format!("'{m}' must be 'Full Name <email@address>' (Policy §5.6.2)"),
         ))
     }
 }
 
-fn check_description(d: &str) -> Result<(), TargetError> {
+fn check_description(d: &str) -> Result<(), FormatError> {
     let field = "Description (--description)";
     if let Some(c) = d
         .chars()
         .find(|&c| c.is_control() && c != '\n' && c != '\t')
     {
-        return Err(TargetError::invalid(
+        return Err(FormatError::invalid(
             field,
             format!("contains the control character {c:?}"),
         ));
     }
     if d.lines().next().is_none_or(|l| l.trim().is_empty()) {
-        return Err(TargetError::invalid(
+        return Err(FormatError::invalid(
             field,
             "the first line (the synopsis) is empty (Policy §5.6.13)",
         ));
@@ -374,7 +349,7 @@ pub fn format_description(d: &str) -> String {
     let end = rest.iter().rposition(|l| !l.trim().is_empty());
     let mut out = synopsis;
     if let (Some(s), Some(e)) = (start, end) {
-        for line in crate::target::reflow(&rest[s..=e].join("\n"), 78) {
+        for line in common::reflow(&rest[s..=e].join("\n"), 78) {
             if line.is_empty() {
                 out.push_str("\n .");
             } else if line == "." {
@@ -393,17 +368,6 @@ fn relations_field(name: &str, list: &[Relation], out: &mut String) {
         let v: Vec<String> = list.iter().map(Relation::to_debian).collect();
         out.push_str(&format!("{name}: {}\n", v.join(", ")));
     }
-}
-
-/// Bytes of regular-file data in the payload (for progress).
-pub fn payload_bytes(pkg: &Package) -> u64 {
-    pkg.entries
-        .iter()
-        .map(|e| match &e.kind {
-            EntryKind::File { size, .. } => *size,
-            _ => 0,
-        })
-        .sum()
 }
 
 /// Installed-Size in KiB, as dpkg-gencontrol computes it: every regular file's size rounded up
@@ -449,9 +413,9 @@ pub fn control_file(pkg: &Package) -> String {
 
 /// The package as the .deb holds it: the relations its ELF files prove, and the documentation
 /// files every .deb needs (at paths the user's payload does not already provide).
-fn prepare(pkg: &Package, ctx: &WriteContext) -> Result<Package, TargetError> {
+fn prepare(pkg: &Package, ctx: &WriteContext) -> Result<Package, FormatError> {
     let mtime = ctx.mtime;
-    let mut full = crate::target::with_units(pkg, crate::target::DEB_UNIT_DIR)?.into_owned();
+    let mut full = crate::format::with_units(pkg, crate::format::DEB_UNIT_DIR)?.into_owned();
     if ctx.auto_depends {
         // What pkgr proves comes first: the venv's interpreter, then the ELF files' libraries
         // (from the build host's dpkg database, as dpkg-shlibdeps reads it).
@@ -466,7 +430,7 @@ fn prepare(pkg: &Package, ctx: &WriteContext) -> Result<Package, TargetError> {
             })
             .collect();
         let resolved = shlibdeps::resolve(pkg, &pkg.meta.architecture, &shlibdeps::admindir());
-        crate::target::report_decisions(&resolved.decisions, ctx)?;
+        crate::format::report_decisions(&resolved.decisions, ctx)?;
         crate::relation::merge(&mut depends, resolved.relations);
         crate::relation::merge(&mut depends, pkg.relations.depends.iter().cloned());
         full.relations.depends = depends;
@@ -474,7 +438,7 @@ fn prepare(pkg: &Package, ctx: &WriteContext) -> Result<Package, TargetError> {
     let name = &pkg.meta.name;
     let doc = format!("/usr/share/doc/{name}");
     let path = |p: String| {
-        PkgPath::parse(&p).map_err(|e| TargetError::invalid("Package (-n/--name)", e.to_string()))
+        PkgPath::parse(&p).map_err(|e| FormatError::invalid("Package (-n/--name)", e.to_string()))
     };
     let copyright = path(format!("{doc}/copyright"))?;
     if pkg.entry(&copyright).is_none() {
@@ -506,7 +470,7 @@ fn prepare(pkg: &Package, ctx: &WriteContext) -> Result<Package, TargetError> {
         }
     }
     full.finalize()
-        .map_err(|e| TargetError::invalid("payload", e.to_string()))?;
+        .map_err(|e| FormatError::invalid("payload", e.to_string()))?;
     Ok(full)
 }
 
@@ -588,10 +552,10 @@ fn changelog_file(pkg: &Package, mtime: u64) -> String {
     )
 }
 
-fn control_tar(pkg: &Package, digests: &[FileDigest], mtime: u64) -> Result<Vec<u8>, TargetError> {
+fn control_tar(pkg: &Package, digests: &[FileDigest], mtime: u64) -> Result<Vec<u8>, FormatError> {
     let mut ctl = Package::default();
     let add =
-        |ctl: &mut Package, name: &str, data: Vec<u8>, mode: u32| -> Result<(), TargetError> {
+        |ctl: &mut Package, name: &str, data: Vec<u8>, mode: u32| -> Result<(), FormatError> {
             let p = PkgPath::parse(&format!("/{name}")).map_err(io::Error::other)?;
             ctl.entries.push(Entry::bytes(p, data, mode));
             Ok(())
@@ -628,7 +592,7 @@ fn control_tar(pkg: &Package, digests: &[FileDigest], mtime: u64) -> Result<Vec<
         }
     }
     ctl.finalize()
-        .map_err(|e| TargetError::invalid("control.tar", e.to_string()))?;
+        .map_err(|e| FormatError::invalid("control.tar", e.to_string()))?;
     let gz = Compression::new(Algorithm::Gzip, Some(9)).map_err(io::Error::other)?;
     let enc = gz.encoder(Vec::new())?;
     let opts = TarOptions {

@@ -1,5 +1,5 @@
 //! Output formats. Each target is one file implementing [`Target`] plus one line in
-//! [`TargetKind`]'s registration ([`TargetKind::build`]). A target reads only the [`Package`]:
+//! [`FormatKind`]'s registration ([`FormatKind::build`]). A target reads only the [`Package`]:
 //! it never knows which source produced it.
 
 use std::io::Write;
@@ -8,15 +8,15 @@ use crate::compress::Compression;
 use crate::listener::Listener;
 use crate::model::Package;
 
+pub mod common;
 pub mod deb;
 pub mod rpm;
 pub mod scripts;
-pub mod shlibdeps;
 pub mod tar;
 
 /// A target failure.
 #[derive(Debug, thiserror::Error)]
-pub enum TargetError {
+pub enum FormatError {
     /// A field breaks the format's rules; the message names field, value and rule.
     #[error("{field}: {message}")]
     Invalid {
@@ -36,10 +36,10 @@ pub enum TargetError {
     Io(#[from] std::io::Error),
 }
 
-impl TargetError {
-    /// An [`TargetError::Invalid`] for `field`.
+impl FormatError {
+    /// An [`FormatError::Invalid`] for `field`.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        TargetError::Invalid {
+        FormatError::Invalid {
             field: field.into(),
             message: message.into(),
         }
@@ -103,11 +103,11 @@ impl std::fmt::Display for DependencyDecision {
 /// unmapped ones, naming the files that need them.
 ///
 /// # Errors
-/// [`TargetError::Invalid`] with `strict` when a soname maps to nothing.
+/// [`FormatError::Invalid`] with `strict` when a soname maps to nothing.
 pub fn report_decisions(
     decisions: &[DependencyDecision],
     ctx: &WriteContext,
-) -> Result<(), TargetError> {
+) -> Result<(), FormatError> {
     for d in decisions {
         ctx.listener.dependency(d);
     }
@@ -124,7 +124,7 @@ pub fn report_decisions(
         unmapped.join("; ")
     );
     if ctx.strict {
-        return Err(TargetError::invalid(
+        return Err(FormatError::invalid(
             "shared library dependencies (--strict)",
             what,
         ));
@@ -144,20 +144,20 @@ pub const RPM_UNIT_DIR: &str = "/usr/lib/systemd/system";
 /// unchanged when it has none.
 ///
 /// # Errors
-/// [`TargetError::Invalid`] when the payload already has a file at a unit's path.
+/// [`FormatError::Invalid`] when the payload already has a file at a unit's path.
 pub fn with_units<'a>(
     pkg: &'a Package,
     dir: &str,
-) -> Result<std::borrow::Cow<'a, Package>, TargetError> {
+) -> Result<std::borrow::Cow<'a, Package>, FormatError> {
     if pkg.service.units.is_empty() {
         return Ok(std::borrow::Cow::Borrowed(pkg));
     }
     let mut full = pkg.clone();
     for u in &pkg.service.units {
         let path = crate::model::PkgPath::parse(&format!("{dir}/{}", u.name))
-            .map_err(|e| TargetError::invalid("--systemd-unit", e.to_string()))?;
+            .map_err(|e| FormatError::invalid("--systemd-unit", e.to_string()))?;
         if pkg.entry(&path).is_some() {
-            return Err(TargetError::invalid(
+            return Err(FormatError::invalid(
                 "--systemd-unit",
                 format!(
                     "the payload already has '{}'; ship the unit either in the payload or with --systemd-unit",
@@ -169,12 +169,12 @@ pub fn with_units<'a>(
             .push(crate::model::Entry::bytes(path, u.text.clone(), 0o644));
     }
     full.finalize()
-        .map_err(|e| TargetError::invalid("payload", e.to_string()))?;
+        .map_err(|e| FormatError::invalid("payload", e.to_string()))?;
     Ok(std::borrow::Cow::Owned(full))
 }
 
 /// One output format. `Sync`, so several targets can be written at once from one package.
-pub trait Target: Sync {
+pub trait Format: Sync {
     /// The format's name as `-t` takes it (`deb`).
     fn name(&self) -> &'static str;
 
@@ -193,24 +193,24 @@ pub trait Target: Sync {
     /// Checks every field against the format's rules before anything is written.
     ///
     /// # Errors
-    /// [`TargetError::Invalid`] naming the field, the value and the rule.
-    fn validate(&self, pkg: &Package) -> Result<(), TargetError>;
+    /// [`FormatError::Invalid`] naming the field, the value and the rule.
+    fn validate(&self, pkg: &Package) -> Result<(), FormatError>;
 
     /// Writes the package to `out`, streaming file contents.
     ///
     /// # Errors
-    /// [`TargetError`] on invalid input or I/O failure.
+    /// [`FormatError`] on invalid input or I/O failure.
     fn write(
         &self,
         pkg: &Package,
         out: &mut dyn Write,
         ctx: &WriteContext,
-    ) -> Result<(), TargetError>;
+    ) -> Result<(), FormatError>;
 }
 
 /// The targets `-t` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
-pub enum TargetKind {
+pub enum FormatKind {
     /// A Debian binary package (deb(5)).
     Deb,
     /// An RPM package (RPM v4 file format).
@@ -221,7 +221,7 @@ pub enum TargetKind {
 
 /// Per-target options from the command line.
 #[derive(Debug, Clone)]
-pub struct TargetOptions {
+pub struct FormatOptions {
     /// Compression of the deb's `data.tar`.
     pub deb_compression: Compression,
     /// Compression of the rpm payload.
@@ -237,84 +237,18 @@ pub struct TargetOptions {
     pub tar_prefix: Option<crate::model::PkgPath>,
 }
 
-impl TargetKind {
+impl FormatKind {
     /// Creates the writer for this kind: the one line each target adds.
-    pub fn build(self, opts: &TargetOptions) -> Box<dyn Target> {
+    pub fn build(self, opts: &FormatOptions) -> Box<dyn Format> {
         match self {
-            TargetKind::Deb => Box::new(deb::Deb::new(opts.deb_compression)),
-            TargetKind::Rpm => Box::new(
+            FormatKind::Deb => Box::new(deb::Deb::new(opts.deb_compression)),
+            FormatKind::Rpm => Box::new(
                 rpm::Rpm::new(opts.rpm_compression, opts.rpm_build_host.clone())
                     .signed_with(opts.rpm_sign_key.clone()),
             ),
-            TargetKind::Tar => {
+            FormatKind::Tar => {
                 Box::new(tar::Tar::new(opts.tar_compression, opts.tar_prefix.clone()))
             }
         }
     }
-}
-
-/// Rejects control characters (newline included) in a one-line field: a newline in a control
-/// file or spec would start a new field.
-///
-/// # Errors
-/// [`TargetError::Invalid`] naming the field.
-pub fn check_single_line(field: &str, value: &str) -> Result<(), TargetError> {
-    if let Some(c) = value.chars().find(|c| c.is_control()) {
-        return Err(TargetError::invalid(
-            field,
-            format!(
-                "'{}' contains the control character {:?}; one-line fields must not contain newlines or control characters",
-                value.escape_debug(),
-                c
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// Word-wraps one line of prose to `width` columns (words longer than `width` stay whole).
-pub fn wrap(line: &str, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for word in line.split(' ').filter(|w| !w.is_empty()) {
-        if !cur.is_empty() && cur.len() + 1 + word.len() > width {
-            out.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(word);
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
-/// Reflows prose for a description: consecutive lines that do not start with a space form a
-/// paragraph, word-wrapped at `width`; blank lines separate paragraphs (returned as `""`);
-/// lines starting with a space are kept verbatim (Policy §5.6.13's "displayed verbatim").
-pub fn reflow(text: &str, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut para: Vec<&str> = Vec::new();
-    let flush = |para: &mut Vec<&str>, out: &mut Vec<String>| {
-        if !para.is_empty() {
-            out.extend(wrap(&para.join(" "), width));
-            para.clear();
-        }
-    };
-    for line in text.lines() {
-        let line = line.trim_end();
-        if line.is_empty() {
-            flush(&mut para, &mut out);
-            out.push(String::new());
-        } else if line.starts_with(' ') {
-            flush(&mut para, &mut out);
-            out.push(line.to_string());
-        } else {
-            para.push(line.trim());
-        }
-    }
-    flush(&mut para, &mut out);
-    out
 }

@@ -1,0 +1,289 @@
+//! Tables and rules every format shares: architecture names in each format's terms, the
+//! characters a field may carry into a file name, one-line field checks and description
+//! reflowing. No format imports another; what two formats both need lives here.
+
+use super::FormatError;
+
+/// One architecture and what each format calls it. The model stores [`Arch::debian`]; every
+/// spelling a user may type (`-a x86_64`, `-a amd64`, `-a noarch`) maps to one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arch {
+    /// Debian's name (`dpkg-architecture -L`), the model's canonical form: `amd64`, `all`.
+    pub debian: &'static str,
+    /// RPM's name (`rpm --eval %_arch` / `uname -m` style): `x86_64`, `noarch`.
+    pub rpm: &'static str,
+    /// Other spellings accepted on the command line (fpm's and the kernel's).
+    pub aliases: &'static [&'static str],
+}
+
+/// Every architecture pkgr knows: Debian's release architectures and ports (`dpkg-architecture
+/// -L`), plus `all`, with RPM's names for them (rpm's `rpmrc.in` arch_canon table).
+pub const ARCHITECTURES: &[Arch] = &[
+    Arch {
+        debian: "all",
+        rpm: "noarch",
+        aliases: &["any-arch-independent"],
+    },
+    Arch {
+        debian: "amd64",
+        rpm: "x86_64",
+        aliases: &["x86-64"],
+    },
+    Arch {
+        debian: "arm64",
+        rpm: "aarch64",
+        aliases: &[],
+    },
+    Arch {
+        debian: "armel",
+        rpm: "armv5tel",
+        aliases: &[],
+    },
+    Arch {
+        debian: "armhf",
+        rpm: "armv7hl",
+        aliases: &["armv7l"],
+    },
+    Arch {
+        debian: "i386",
+        rpm: "i686",
+        aliases: &["i586", "x86"],
+    },
+    Arch {
+        debian: "mips64el",
+        rpm: "mips64el",
+        aliases: &[],
+    },
+    Arch {
+        debian: "mipsel",
+        rpm: "mipsel",
+        aliases: &[],
+    },
+    Arch {
+        debian: "ppc64el",
+        rpm: "ppc64le",
+        aliases: &[],
+    },
+    Arch {
+        debian: "s390x",
+        rpm: "s390x",
+        aliases: &[],
+    },
+    Arch {
+        debian: "riscv64",
+        rpm: "riscv64",
+        aliases: &[],
+    },
+    Arch {
+        debian: "loong64",
+        rpm: "loongarch64",
+        aliases: &[],
+    },
+    Arch {
+        debian: "alpha",
+        rpm: "alpha",
+        aliases: &[],
+    },
+    Arch {
+        debian: "hppa",
+        rpm: "parisc",
+        aliases: &[],
+    },
+    Arch {
+        debian: "ia64",
+        rpm: "ia64",
+        aliases: &[],
+    },
+    Arch {
+        debian: "m68k",
+        rpm: "m68k",
+        aliases: &[],
+    },
+    Arch {
+        debian: "powerpc",
+        rpm: "ppc",
+        aliases: &[],
+    },
+    Arch {
+        debian: "ppc64",
+        rpm: "ppc64",
+        aliases: &[],
+    },
+    Arch {
+        debian: "sh4",
+        rpm: "sh4",
+        aliases: &[],
+    },
+    Arch {
+        debian: "sparc64",
+        rpm: "sparc64",
+        aliases: &[],
+    },
+    Arch {
+        debian: "x32",
+        rpm: "x32",
+        aliases: &[],
+    },
+    Arch {
+        debian: "hurd-i386",
+        rpm: "hurd-i386",
+        aliases: &[],
+    },
+    Arch {
+        debian: "hurd-amd64",
+        rpm: "hurd-amd64",
+        aliases: &[],
+    },
+];
+
+/// The row for `name` in any spelling (`amd64`, `x86_64`, `noarch`, ...), case-sensitive as
+/// both dpkg and rpm are.
+pub fn arch(name: &str) -> Option<&'static Arch> {
+    ARCHITECTURES
+        .iter()
+        .find(|a| a.debian == name || a.rpm == name || a.aliases.contains(&name))
+}
+
+/// The build host's architecture, from the one this binary was built for: the answer
+/// `dpkg --print-architecture` gives on a Debian host.
+pub fn native_arch() -> &'static Arch {
+    let name = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "x86" => "i386",
+        "aarch64" => "arm64",
+        "arm" => "armhf",
+        "powerpc64" if cfg!(target_endian = "little") => "ppc64el",
+        "powerpc64" => "ppc64",
+        "s390x" => "s390x",
+        "riscv64" => "riscv64",
+        "loongarch64" => "loong64",
+        "mips64" => "mips64el",
+        _ => "all",
+    };
+    arch(name).unwrap_or(&ARCHITECTURES[0])
+}
+
+/// The RPM name of a model architecture (`amd64` → `x86_64`); an unknown name is returned as
+/// it is, for the format's validation to refuse.
+pub fn rpm_arch(debian: &str) -> &str {
+    arch(debian).map_or(debian, |a| a.rpm)
+}
+
+/// Every known spelling, for error messages (`amd64 (x86_64), arm64 (aarch64), ...`).
+pub fn known_architectures() -> String {
+    ARCHITECTURES
+        .iter()
+        .map(|a| {
+            if a.rpm == a.debian {
+                a.debian.to_string()
+            } else {
+                format!("{} ({})", a.debian, a.rpm)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Checks a value that becomes part of an artifact's file name (a name, version, release or
+/// architecture in `NAME-VERSION.ARCH.tar.zst`): non-empty, one path component, no control
+/// characters, only letters, digits and `. _ + - ~ ^ @`, not starting with `.` or `-`. Formats
+/// with stricter rules of their own (Debian Policy §5.6.1, RPM naming) check those too.
+///
+/// # Errors
+/// [`FormatError::Invalid`] naming the field, the value and the rule.
+pub fn check_file_name_part(field: &str, value: &str) -> Result<(), FormatError> {
+    let bad = |why: &str| {
+        Err(FormatError::invalid(
+            field,
+            format!(
+                "'{}' {why}; it becomes part of the package's file name, which takes only letters, digits and . _ + - ~ ^ @, not starting with '.' or '-'",
+                value.escape_debug()
+            ),
+        ))
+    };
+    if value.is_empty() {
+        return bad("is empty");
+    }
+    if value.starts_with(['.', '-']) {
+        return bad("starts with '.' or '-'");
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "._+-~^@".contains(*c)))
+    {
+        if c == '/' {
+            return bad("contains '/'");
+        }
+        if c.is_control() {
+            return bad("contains a control character");
+        }
+        return bad(&format!("contains {c:?}"));
+    }
+    Ok(())
+}
+
+/// Rejects control characters (newline included) in a one-line field: a newline in a control
+/// file or spec would start a new field.
+///
+/// # Errors
+/// [`FormatError::Invalid`] naming the field.
+pub fn check_single_line(field: &str, value: &str) -> Result<(), FormatError> {
+    if let Some(c) = value.chars().find(|c| c.is_control()) {
+        return Err(FormatError::invalid(
+            field,
+            format!(
+                "'{}' contains the control character {:?}; one-line fields must not contain newlines or control characters",
+                value.escape_debug(),
+                c
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Word-wraps one line of prose to `width` columns (words longer than `width` stay whole).
+pub fn wrap(line: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        if !cur.is_empty() && cur.len() + 1 + word.len() > width {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Reflows prose for a description: consecutive lines that do not start with a space form a
+/// paragraph, word-wrapped at `width`; blank lines separate paragraphs (returned as `""`);
+/// lines starting with a space are kept verbatim (Policy §5.6.13's "displayed verbatim").
+pub fn reflow(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut para: Vec<&str> = Vec::new();
+    let flush = |para: &mut Vec<&str>, out: &mut Vec<String>| {
+        if !para.is_empty() {
+            out.extend(wrap(&para.join(" "), width));
+            para.clear();
+        }
+    };
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            flush(&mut para, &mut out);
+            out.push(String::new());
+        } else if line.starts_with(' ') {
+            flush(&mut para, &mut out);
+            out.push(line.to_string());
+        } else {
+            para.push(line.trim());
+        }
+    }
+    flush(&mut para, &mut out);
+    out
+}
