@@ -9,7 +9,6 @@
 //! - names and link targets over 100 bytes use GNU `././@LongLink` records, which dpkg reads;
 //! - file bytes are streamed from disk, never held whole in memory, and digested on the way.
 
-use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -121,15 +120,16 @@ pub fn write_tar<W: Write>(
                         append(&mut b, &mut h, &name, None, &data[..])?;
                         opts.md5.then(|| Md5::digest(data).into())
                     }
-                    Content::Path(p) => {
-                        let f = File::open(p).map_err(|source| ArchiveError::Read {
-                            path: p.clone(),
+                    Content::Path(src) => {
+                        let p = src.path();
+                        let f = src.open().map_err(|source| ArchiveError::Read {
+                            path: p.to_path_buf(),
                             source,
                         })?;
                         let mut r = DigestReader::new(f.take(*size), opts.md5);
                         append(&mut b, &mut h, &name, None, &mut r).map_err(|e| match e {
                             ArchiveError::Write(source) if r.read_error => ArchiveError::Read {
-                                path: p.clone(),
+                                path: p.to_path_buf(),
                                 source,
                             },
                             other => other,

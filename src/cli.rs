@@ -504,6 +504,8 @@ impl Cli {
                 dir_base = Some(l.base.clone());
             }
         }
+        // `[[files]] src` follows the rule of `paths`: relative to the pkgr.toml, which is
+        // trusted to reach out of its directory (crate::source::dir, module doc).
         let files: Vec<FileSpec> = c
             .files
             .iter()
@@ -695,6 +697,7 @@ impl Cli {
             overrides,
             dir: DirOptions {
                 inputs: vec![],
+                contain: self.chdir.is_some(),
                 chdir: self.chdir.or_else(|| res_path(&c.chdir)).or(dir_base),
                 prefix: self.prefix.or(c.prefix.clone()),
             },
@@ -726,6 +729,7 @@ impl Cli {
                 no_install_app: self.no_install_app || c.no_install_app.unwrap_or(false),
                 venv_prefix: self.venv_prefix.or(c.venv_prefix.clone()),
                 workdir: self.workdir.or_else(|| res_path(&c.workdir)),
+                strict: self.strict || c.strict.unwrap_or(false),
             },
             target_options: FormatOptions {
                 deb_compression,
@@ -738,7 +742,7 @@ impl Cli {
             package,
             threads,
             force: self.force || c.force.unwrap_or(false),
-            strict: self.strict,
+            strict: self.strict || c.strict.unwrap_or(false),
             auto_depends: !(self.no_auto_depends || c.no_auto_depends.unwrap_or(false)),
             service: crate::ServiceOptions {
                 units: if self.systemd_unit.is_empty() {

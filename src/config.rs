@@ -259,6 +259,8 @@ pub struct Config {
     pub workdir: Option<String>,
     /// `--no-auto-depends`.
     pub no_auto_depends: Option<bool>,
+    /// `--strict`.
+    pub strict: Option<bool>,
     /// `--systemd-unit` (a list of files, relative to this file).
     pub systemd_unit: Option<Vec<String>>,
     /// `--no-systemd-enable`.
@@ -320,7 +322,7 @@ impl Loaded {
 /// # Errors
 /// [`ConfigError`] with the file's path and toml's line/column/key message.
 pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+    let text = crate::hostfs::read_regular_text(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
         source,
     })?;
@@ -363,45 +365,49 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
     })
 }
 
-/// A commented starter `pkgr.toml` for `dir`, inferred from what is there: a Python project
-/// (`pyproject.toml`, `setup.py`, `requirements.txt`) gets a virtualenv recipe with its name.
+/// A commented starter `pkgr.toml` for `dir`, from what is there: a Python project
+/// (`pyproject.toml`, `setup.py`, `setup.cfg`, `requirements.txt`) gets a virtualenv recipe, anything
+/// else a dir recipe. Nothing is copied from the project's files into it: pkgr reads the name,
+/// version, maintainer, license and summary from the project's metadata at build time, so a
+/// value in `pyproject.toml` can neither go stale here nor (with a newline or a quote in it)
+/// add a key to the recipe.
 pub fn starter(dir: &Path) -> String {
-    let py = ["pyproject.toml", "setup.py", "requirements.txt"]
-        .iter()
-        .any(|f| dir.join(f).is_file());
-    let name = std::fs::read_to_string(dir.join("pyproject.toml"))
-        .ok()
-        .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
-        .and_then(|t| {
-            t.get("project")?
-                .get("name")?
-                .as_str()
-                .map(crate::source::virtualenv::normalize_name)
-        });
+    let py = [
+        "pyproject.toml",
+        "setup.py",
+        "setup.cfg",
+        "requirements.txt",
+    ]
+    .iter()
+    .any(|f| dir.join(f).is_file());
     let mut s = String::from(
         "# pkgr.toml: run `pkgr` in this directory to build the packages.\n\
          # Every command-line option is a key; a flag on the command line overrides it.\n\n",
     );
     if py {
         s.push_str(
-            "source = \"virtualenv\"\ntargets = [\"deb\", \"rpm\", \"tar\"]\npaths = [\".\"]\n",
+            "source = \"virtualenv\"\n\
+             targets = [\"deb\", \"rpm\", \"tar\"]\n\
+             paths = [\".\"]\n\
+             # name, version, maintainer, url, license and the summary come from the project's\n\
+             # metadata (pyproject.toml, setup.cfg or setup.py); set a key to override one:\n\
+             # name = \"app\"\n\
+             # maintainer = \"Your Name <you@example.org>\"\n\
+             # venv-prefix = \"/opt/venvs/NAME\"\n\
+             # python = \"/usr/bin/python3\"\n",
         );
-        match name {
-            Some(n) => s.push_str(&format!(
-                "# name and version come from pyproject.toml ({n}); set them to override.\n# name = \"{n}\"\n"
-            )),
-            None => s.push_str("name = \"CHANGE-ME\"\nversion = \"1.0\"\n"),
-        }
-        s.push_str("# venv-prefix = \"/opt/venvs/NAME\"\n# python = \"/usr/bin/python3\"\n");
     } else {
         s.push_str(
-            "source = \"dir\"\ntargets = [\"deb\", \"rpm\", \"tar\"]\nname = \"CHANGE-ME\"\nversion = \"1.0\"\n\
+            "source = \"dir\"\n\
+             targets = [\"deb\", \"rpm\", \"tar\"]\n\
+             name = \"CHANGE-ME\"\n\
+             version = \"1.0\"\n\
+             maintainer = \"Your Name <you@example.org>\"\n\
              # paths = [\"build/app=/usr/bin/app\"]\n",
         );
     }
     s.push_str(
-        "maintainer = \"Your Name <you@example.org>\"\n\
-         # url = \"https://example.org/project\"\n\
+        "# url = \"https://example.org/project\"\n\
          # license = \"MIT\"\n\
          # depends = [\"libpq5 (>= 15)\"]\n\
          package = \"dist/\"\n\n\
@@ -491,6 +497,20 @@ owner = "app"
     }
 
     #[test]
+    fn a_hostile_pyproject_name_cannot_inject_keys() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("pyproject.toml"),
+            "[project]\nname = \"app\\nindex-url = \\\"http://attacker/simple\\\"\"\n",
+        )
+        .unwrap();
+        let s = starter(d.path());
+        let l = load_str(&s).unwrap();
+        assert!(!s.contains("attacker"), "{s}");
+        assert_eq!(l.config.index_url, None, "{s}");
+    }
+
+    #[test]
     fn starters_parse() {
         let d = tempfile::tempdir().unwrap();
         load_str(&starter(d.path())).unwrap();
@@ -500,10 +520,15 @@ owner = "app"
         )
         .unwrap();
         let s = starter(d.path());
-        assert!(
-            s.contains("source = \"virtualenv\"") && s.contains("my-app"),
-            "{s}"
+        assert!(s.contains("source = \"virtualenv\""), "{s}");
+        let l = load_str(&s).unwrap();
+        assert_eq!(
+            l.config.name, None,
+            "the name comes from the project at build time"
         );
-        load_str(&s).unwrap();
+        assert_eq!(
+            l.config.maintainer, None,
+            "no placeholder over the project's authors"
+        );
     }
 }

@@ -23,7 +23,6 @@
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -94,6 +93,10 @@ pub struct FileInfo {
     pub size: u64,
     /// A symlink's target, verbatim; a hard link's target, as an absolute path.
     pub target: Option<String>,
+    /// The member would extract outside the root: its name (or a hard link's target) is
+    /// absolute in a tar, or climbs above the root with `..`. Left out of JSON when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub outside: bool,
 }
 
 /// Why a file could not be inspected. Every message names the file.
@@ -150,7 +153,8 @@ pub fn inspect(path: &Path) -> Result<Inspection, InspectError> {
         path: path.to_path_buf(),
         source,
     };
-    let file = File::open(path).map_err(io_err)?;
+    // Only a regular file: a FIFO would block, a device would read forever.
+    let file = crate::hostfs::open_regular(path).map_err(io_err)?;
     let len = file.metadata().map_err(io_err)?.len();
     inspect_from(file, len, path)
 }
@@ -391,6 +395,51 @@ fn norm_path(raw: &[u8]) -> Option<String> {
     }
 }
 
+/// Text from a package as it is safe to print on a terminal: control characters (escape
+/// sequences, carriage returns, backspaces) and the Unicode bidirectional overrides that can
+/// reorder a line are shown escaped (`\u{1b}`), everything else as it is.
+fn shown(text: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if hidden(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Would a tar member named `raw` extract outside the directory it is extracted in: an
+/// absolute name (GNU tar strips the `/`, other extractors may not), or `..` components that
+/// climb above it?
+fn escapes_root(raw: &[u8], absolute_is_outside: bool) -> bool {
+    if absolute_is_outside && raw.starts_with(b"/") {
+        return true;
+    }
+    let mut depth = 0i64;
+    for c in raw.split(|&b| b == b'/') {
+        match c {
+            b"" | b"." => {}
+            b".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    false
+}
+
 /// Orders paths by components, so parents come before children (`/a/b`, `/a/b/c`, `/a/b-c`).
 fn sort_files(files: &mut [FileInfo]) {
     files.sort_by(|a, b| a.path.split('/').cmp(b.path.split('/')));
@@ -496,6 +545,8 @@ fn walk_tar<R: Read>(
             "file" => sparse_size.unwrap_or_else(|| entry.size()),
             _ => 0,
         };
+        let outside = escapes_root(&raw_path, true)
+            || (kind == "hardlink" && link.as_deref().is_some_and(|l| escapes_root(l, true)));
         let info = FileInfo {
             path,
             kind: kind.to_string(),
@@ -504,6 +555,7 @@ fn walk_tar<R: Read>(
             group,
             size,
             target,
+            outside,
         };
         visit(&info, &mut entry)?;
         files.push(info);
@@ -1271,7 +1323,9 @@ fn rpm_files(md: &rpm::PackageMetadata) -> Result<(Vec<FileInfo>, Vec<String>), 
             _ => None,
         };
         keys.push(key);
+        let outside = escapes_root(raw.as_os_str().as_encoded_bytes(), false);
         files.push(FileInfo {
+            outside,
             path,
             kind: kind.to_string(),
             mode: u32::from(e.permissions()) & 0o7777,
@@ -1362,7 +1416,7 @@ fn mode_string(kind: &str, mode: u32) -> String {
 pub fn render_text(i: &Inspection) -> String {
     let mut s = String::new();
     let line = |s: &mut String, k: &str, v: &str| {
-        s.push_str(&format!("{:<14}{v}\n", format!("{k}:")));
+        s.push_str(&format!("{:<14}{}\n", format!("{k}:"), shown(v)));
     };
     line(&mut s, "Format", &i.format);
     for (k, v) in [
@@ -1382,14 +1436,18 @@ pub fn render_text(i: &Inspection) -> String {
     if let Some(d) = &i.description {
         s.push_str("Description:\n");
         for l in d.lines() {
-            s.push_str(format!("  {l}").trim_end());
+            s.push_str(format!("  {}", shown(l)).trim_end());
             s.push('\n');
         }
     }
     if !i.relations.is_empty() {
         s.push_str("Relations:\n");
         for (k, v) in &i.relations {
-            s.push_str(&format!("  {:<13}{}\n", format!("{k}: "), v.join(", ")));
+            s.push_str(&format!(
+                "  {:<13}{}\n",
+                format!("{k}: "),
+                shown(&v.join(", "))
+            ));
         }
     }
     if !i.scripts.is_empty() {
@@ -1403,7 +1461,7 @@ pub fn render_text(i: &Inspection) -> String {
     if !i.conffiles.is_empty() {
         s.push_str("Conffiles:\n");
         for c in &i.conffiles {
-            s.push_str(&format!("  {c}\n"));
+            s.push_str(&format!("  {}\n", shown(c)));
         }
     }
     let n = i.files.len();
@@ -1414,7 +1472,7 @@ pub fn render_text(i: &Inspection) -> String {
     let owners: Vec<String> = i
         .files
         .iter()
-        .map(|f| format!("{}/{}", f.user, f.group))
+        .map(|f| shown(&format!("{}/{}", f.user, f.group)))
         .collect();
     let ow = owners.iter().map(String::len).max().unwrap_or(0);
     let sw = i
@@ -1424,16 +1482,19 @@ pub fn render_text(i: &Inspection) -> String {
         .max()
         .unwrap_or(1);
     for (f, owner) in i.files.iter().zip(&owners) {
-        let suffix = match (f.kind.as_str(), &f.target) {
-            ("symlink", Some(t)) => format!(" -> {t}"),
-            ("hardlink", Some(t)) => format!(" link to {t}"),
+        let mut suffix = match (f.kind.as_str(), &f.target) {
+            ("symlink", Some(t)) => format!(" -> {}", shown(t)),
+            ("hardlink", Some(t)) => format!(" link to {}", shown(t)),
             _ => String::new(),
         };
+        if f.outside {
+            suffix.push_str("  [outside the root: an extractor that honours it writes outside]");
+        }
         s.push_str(&format!(
             "  {} {owner:<ow$} {:>sw$} {}{suffix}\n",
             mode_string(&f.kind, f.mode),
             f.size,
-            f.path
+            shown(&f.path)
         ));
     }
     s
@@ -1534,6 +1595,7 @@ mod tests {
             listener: &l,
             auto_depends: true,
             strict: false,
+            scratch: None,
         };
         let mut out = Vec::new();
         t.write(pkg, &mut out, &ctx).unwrap();
@@ -1566,6 +1628,7 @@ mod tests {
             group: e.group.clone(),
             size,
             target,
+            outside: false,
         }
     }
 
@@ -1626,8 +1689,13 @@ mod tests {
             );
             assert!(i.scripts["prerm"].contains("rm -f /tmp/hello.cache"));
             assert_eq!(i.conffiles, ["/etc/hello/hello.conf"]);
-            // Every model entry, exactly; the extras are the doc files the deb target adds.
+            // Every model entry, exactly (but the directories no Debian package owns, which a
+            // deb never ships); the extras are the doc files the deb target adds.
             for e in &pkg.entries {
+                if crate::sysdirs::is_debian_unowned(&e.path.display()) {
+                    assert!(i.files.iter().all(|f| f.path != e.path.display()));
+                    continue;
+                }
                 assert_eq!(find(&i.files, &e.path.display()), &info_of(e));
             }
             let extras: Vec<&str> = i
@@ -1752,7 +1820,7 @@ mod tests {
             assert_eq!(i.summary.as_deref(), Some("Say hello"));
             assert_eq!(
                 i.description.as_deref(),
-                Some("Longer text about saying hello.")
+                Some("Say hello\nLonger text about saying hello.")
             );
             let has = |key: &str, want: &[&str]| {
                 let got = i.relations.get(key).cloned().unwrap_or_default();
@@ -1780,22 +1848,13 @@ mod tests {
             assert_eq!(i.scripts, scripts_want);
             assert_eq!(i.scripts["%post"], "#!/bin/sh\necho installed \"$1\"\n");
             assert_eq!(i.conffiles, ["/etc/hello/hello.conf"]);
-            // Every entry but the filesystem package's directories; a hard link is stored as a
-            // copy of its target.
+            // Every entry but the filesystem package's directories; a hard link stays a hard
+            // link (rpm's hard-link set, one copy of the data).
             let mut want: Vec<FileInfo> = pkg
                 .entries
                 .iter()
-                .filter(|e| !crate::format::rpm::SYSTEM_DIRS.contains(&e.path.display().as_str()))
-                .map(|e| match &e.kind {
-                    EntryKind::HardLink { target } => {
-                        let t = pkg.entry(target).unwrap();
-                        FileInfo {
-                            path: e.path.display(),
-                            ..info_of(t)
-                        }
-                    }
-                    _ => info_of(e),
-                })
+                .filter(|e| !crate::sysdirs::is_system_dir(&e.path.display()))
+                .map(info_of)
                 .collect();
             sort_files(&mut want);
             assert_eq!(i.files, want);
@@ -1849,9 +1908,15 @@ mod tests {
             .files
             .iter()
             .map(|f| {
+                // rpm lists every member of a hard-link set as a regular file.
+                let kind = if f.kind == "hardlink" {
+                    "file"
+                } else {
+                    &f.kind
+                };
                 format!(
                     "{} {}/{} {}",
-                    mode_string(&f.kind, f.mode),
+                    mode_string(kind, f.mode),
                     f.user,
                     f.group,
                     f.path
@@ -1878,7 +1943,15 @@ mod tests {
             assert_eq!(i.compression.as_deref(), Some(name));
             assert_eq!(i.name, None);
             assert!(i.relations.is_empty() && i.scripts.is_empty());
-            let mut want: Vec<FileInfo> = pkg.entries.iter().map(info_of).collect();
+            // The base system's directories get no entry in a tarball.
+            let mut want: Vec<FileInfo> = pkg
+                .entries
+                .iter()
+                .filter(|e| {
+                    !(e.kind == EntryKind::Dir && crate::sysdirs::is_system_dir(&e.path.display()))
+                })
+                .map(info_of)
+                .collect();
             sort_files(&mut want);
             assert_eq!(i.files, want, "{file}");
             // Magic bytes, not the name, decide.

@@ -11,10 +11,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub mod archive;
+pub mod cleanup;
 pub mod cli;
 pub mod compress;
 pub mod config;
 pub mod format;
+pub mod hostfs;
 pub mod inspect;
 pub mod listener;
 pub mod model;
@@ -22,6 +24,7 @@ pub mod output;
 pub mod relation;
 pub mod shell;
 pub mod source;
+pub mod sysdirs;
 pub mod time;
 pub mod transform;
 pub mod version;
@@ -180,7 +183,7 @@ fn service(o: &ServiceOptions) -> Result<model::Service, Error> {
                 path.display()
             )));
         }
-        let text = std::fs::read(path)
+        let text = hostfs::read_regular(path)
             .map_err(|e| Error::Usage(format!("--systemd-unit '{}': {e}", path.display())))?;
         svc.units.push(model::SystemdUnit { name, text });
     }
@@ -319,6 +322,8 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
     let recommends = parse_relations("--recommends", &req.recommends)?;
     let suggests = parse_relations("--suggests", &req.suggests)?;
     let excludes = source::Excludes::new(&req.excludes)?;
+    // Where scratch files go, checked before any work (every source and format uses it).
+    let scratch = source::virtualenv::scratch_dir(req.venv.workdir.as_deref())?;
 
     // Source → model.
     let mut pkg = Package::default();
@@ -390,12 +395,13 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
     }
     apply_request_metadata(&mut pkg, req, listener);
     if let Some(f) = &req.license_file {
-        let text = std::fs::read_to_string(f)
+        let text = hostfs::read_regular_text(f)
             .map_err(|e| Error::Usage(format!("--license-file '{}': {e}", f.display())))?;
         pkg.meta.license_text = Some(text);
     }
     add_files(&mut pkg, &req.files, &excludes, req.strict, listener)?;
     pkg.service = svc;
+    add_service_home(&mut pkg)?;
     relation::merge(&mut pkg.relations.depends, depends);
     relation::merge(&mut pkg.relations.provides, provides);
     relation::merge(&mut pkg.relations.conflicts, conflicts);
@@ -436,12 +442,9 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
     // the same immutable package and writes its own file, so the bytes are those of a
     // sequential run. One progress bar covers them all ([`Shared`]).
     let parallel = planned.len() > 1 && req.threads > 1;
+    let scratch = &scratch;
     let results: Vec<Result<(Built, output::Pending), Error>> = if parallel {
-        let total = planned
-            .iter()
-            .filter(|(t, _, _)| t.name() != "rpm")
-            .map(|(_, p, _)| p.payload_bytes())
-            .sum();
+        let total = planned.iter().map(|(_, p, _)| p.payload_bytes()).sum();
         let names: Vec<&str> = planned.iter().map(|(t, _, _)| t.name()).collect();
         let shared = Shared(listener);
         shared.0.begin(&names.join(","), total);
@@ -450,7 +453,7 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
                 .iter()
                 .map(|(t, tpkg, dest)| {
                     let shared = &shared;
-                    s.spawn(move || write_target(req, t.as_ref(), tpkg, dest, shared))
+                    s.spawn(move || write_target(req, t.as_ref(), tpkg, dest, scratch, shared))
                 })
                 .collect();
             handles
@@ -463,7 +466,7 @@ pub fn run(req: &BuildRequest, listener: &dyn Listener) -> Result<Vec<Built>, Er
     } else {
         planned
             .iter()
-            .map(|(t, tpkg, dest)| write_target(req, t.as_ref(), tpkg, dest, listener))
+            .map(|(t, tpkg, dest)| write_target(req, t.as_ref(), tpkg, dest, scratch, listener))
             .collect()
     };
     // The first failure in -t order, as a sequential run would report it. Nothing is renamed
@@ -485,6 +488,7 @@ fn write_target(
     t: &dyn Format,
     tpkg: &Package,
     dest: &Path,
+    scratch: &Path,
     listener: &dyn Listener,
 ) -> Result<(Built, output::Pending), Error> {
     let ctx = WriteContext {
@@ -492,6 +496,7 @@ fn write_target(
         listener,
         auto_depends: req.auto_depends,
         strict: req.strict,
+        scratch: Some(scratch.to_path_buf()),
     };
     listener.info(&format!("writing {}", dest.display()));
     let pending = output::write_pending(dest, req.force, |w| t.write(tpkg, w, &ctx))?;
@@ -528,6 +533,34 @@ impl Listener for Shared<'_> {
     fn advance(&self, bytes: u64) {
         self.0.advance(bytes);
     }
+}
+
+/// The service user's `--home` is part of the payload (mode 0750, owned by the user, who
+/// exists by the time dpkg or rpm unpacks it), so the package owns it: dpkg removes it on purge
+/// when it is empty, and piuparts finds nothing left behind. An entry the payload already has
+/// for it wins.
+fn add_service_home(pkg: &mut Package) -> Result<(), Error> {
+    let Some(user) = pkg.service.user.clone() else {
+        return Ok(());
+    };
+    let Some(home) = &user.home else {
+        return Ok(());
+    };
+    let path = PkgPath::parse(home).map_err(|e| Error::Usage(format!("--home: {e}")))?;
+    if sysdirs::is_system_dir(&path.display()) {
+        return Err(Error::Usage(format!(
+            "--home '{home}' is a directory of the base system; give the service a directory of its own, such as /var/lib/{}",
+            user.name
+        )));
+    }
+    if pkg.entry(&path).is_none() {
+        let mut e = model::Entry::dir(path);
+        e.mode = 0o750;
+        e.user = user.name.clone();
+        e.group = user.group.clone();
+        pkg.entries.push(e);
+    }
+    Ok(())
 }
 
 /// Applies one format's overrides to a copy of the package.
@@ -615,7 +648,7 @@ fn add_files(
 fn read_scripts(scripts: &BTreeMap<Phase, PathBuf>) -> Result<BTreeMap<Phase, String>, Error> {
     let mut out = BTreeMap::new();
     for (phase, path) in scripts {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = hostfs::read_regular_text(path).map_err(|e| {
             Error::Usage(format!(
                 "{} '{}': cannot read the script: {e}",
                 phase.flag(),
@@ -731,6 +764,14 @@ fn output_path(
     n_targets: usize,
 ) -> Result<PathBuf, Error> {
     let conventional = t.file_name(pkg);
+    // Built from fields each format validated; proved here to be one file name all the same.
+    if conventional.contains('/') || conventional.starts_with('.') {
+        return Err(Error::Usage(format!(
+            "the {} file name '{}' would not be a single file name",
+            t.name(),
+            conventional.escape_debug()
+        )));
+    }
     let Some(p) = package else {
         return Ok(PathBuf::from(conventional));
     };
@@ -740,15 +781,16 @@ fn output_path(
             .map_err(|e| Error::Usage(format!("-p '{p}': cannot create the directory: {e}")))?;
         return Ok(Path::new(p).join(conventional));
     }
-    let tokens = ["NAME", "VERSION", "ITERATION", "ARCH", "EXTENSION"];
-    if tokens.iter().any(|t| p.contains(t)) {
-        let v = p
-            .replace("NAME", &pkg.meta.name)
-            .replace("VERSION", &pkg.meta.version)
-            .replace("ITERATION", pkg.meta.iteration.as_deref().unwrap_or(""))
-            .replace("ARCH", &t.architecture(pkg))
-            .replace("EXTENSION", t.extension());
-        return Ok(PathBuf::from(v));
+    let arch = t.architecture(pkg);
+    let tokens: [(&str, &str); 5] = [
+        ("EXTENSION", t.extension()),
+        ("ITERATION", pkg.meta.iteration.as_deref().unwrap_or("")),
+        ("VERSION", &pkg.meta.version),
+        ("NAME", &pkg.meta.name),
+        ("ARCH", &arch),
+    ];
+    if tokens.iter().any(|(k, _)| p.contains(k)) {
+        return fill_template(p, &tokens).map(PathBuf::from);
     }
     if n_targets > 1 {
         return Err(Error::Usage(format!(
@@ -756,6 +798,31 @@ fn output_path(
         )));
     }
     Ok(PathBuf::from(p))
+}
+
+/// Fills a `-p` template in one pass (a value is never searched for tokens itself). Each value
+/// must be one safe file-name component ([`format::common::check_file_name_part`]; `ITERATION`
+/// may be empty), so the result stays in the directories the template names: no value can add
+/// a `/`, a `..` or a control character to the path.
+fn fill_template(template: &str, tokens: &[(&str, &str)]) -> Result<String, Error> {
+    let mut out = String::new();
+    let mut rest = template;
+    'outer: while !rest.is_empty() {
+        for (k, v) in tokens {
+            if let Some(after) = rest.strip_prefix(k) {
+                if !(v.is_empty() && *k == "ITERATION") {
+                    format::common::check_file_name_part(&format!("-p template {k}"), v)?;
+                }
+                out.push_str(v);
+                rest = after;
+                continue 'outer;
+            }
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    Ok(out)
 }
 
 /// Writes a commented starter `pkgr.toml` into `dir` ([`config::starter`]) and returns its path.

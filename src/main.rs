@@ -23,8 +23,50 @@ impl Stderr {
     fn say(&self, line: String) {
         match self.bar.lock().ok().as_deref().and_then(Option::as_ref) {
             Some(bar) => bar.println(line),
-            None => eprintln!("{line}"),
+            // A closed stderr must not stop the build.
+            None => {
+                let _ = writeln!(std::io::stderr(), "{line}");
+            }
         }
+    }
+}
+
+/// Why the binary stops early.
+enum Stop {
+    /// A build or usage error (its exit code is the error's).
+    Error(pkgr::Error),
+    /// stdout could not take the output.
+    Stdout(std::io::Error),
+}
+
+impl From<pkgr::Error> for Stop {
+    fn from(e: pkgr::Error) -> Self {
+        Stop::Error(e)
+    }
+}
+
+/// Writes `text` to stdout and flushes it; a reader that went away (`| head -1`, `| true`) or a
+/// full disk is reported to the caller, never a panic.
+fn out(text: &[u8]) -> Result<(), Stop> {
+    let mut o = std::io::stdout().lock();
+    o.write_all(text)
+        .and_then(|()| o.flush())
+        .map_err(Stop::Stdout)
+}
+
+/// A path for a `sha256sum`-style line, escaped as GNU coreutils escapes it: a name with a
+/// backslash, newline or carriage return gets a leading `\` and those characters as `\\`,
+/// `\n` and `\r`, so no file name can forge a second line.
+fn checksum_line(sha256: &str, path: &std::path::Path) -> String {
+    let p = path.to_string_lossy();
+    if p.contains(['\\', '\n', '\r']) {
+        let escaped = p
+            .replace('\\', "\\\\")
+            .replace('\n', "\\n")
+            .replace('\r', "\\r");
+        format!("\\{sha256}  {escaped}\n")
+    } else {
+        format!("{sha256}  {p}\n")
     }
 }
 
@@ -85,7 +127,7 @@ impl Listener for Stderr {
     }
 }
 
-fn run(cli: Cli) -> Result<(), pkgr::Error> {
+fn run(cli: Cli) -> Result<(), Stop> {
     let listener = Stderr {
         quiet: cli.quiet,
         verbose: cli.verbose,
@@ -97,31 +139,32 @@ fn run(cli: Cli) -> Result<(), pkgr::Error> {
     let json = cli.json;
     let sde = std::env::var("SOURCE_DATE_EPOCH").ok();
     match cli.into_action(sde.as_deref())? {
-        Action::PrintVersion => println!("pkgr {}", env!("CARGO_PKG_VERSION")),
+        Action::PrintVersion => out(format!("pkgr {}\n", env!("CARGO_PKG_VERSION")).as_bytes())?,
         Action::Completions(shell) => {
-            clap_complete::generate(shell, &mut Cli::command(), "pkgr", &mut std::io::stdout())
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "pkgr", &mut buf);
+            out(&buf)?;
         }
         Action::Man => {
-            let mut out = Vec::new();
+            let mut buf = Vec::new();
             clap_mangen::Man::new(Cli::command())
-                .render(&mut out)
+                .render(&mut buf)
                 .map_err(|e| pkgr::Error::Usage(format!("cannot render the man page: {e}")))?;
-            let _ = std::io::stdout().write_all(&out);
+            out(&buf)?;
         }
         Action::Init { dir, force } => {
             let path = pkgr::init(&dir, force)?;
-            println!("{}", path.display());
+            out(format!("{}\n", path.display()).as_bytes())?;
         }
         Action::Inspect { file, json } => {
             let report =
                 pkgr::inspect::inspect(&file).map_err(|e| pkgr::Error::Usage(e.to_string()))?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
+                let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+                text.push('\n');
+                out(text.as_bytes())?;
             } else {
-                print!("{}", pkgr::inspect::render_text(&report));
+                out(pkgr::inspect::render_text(&report).as_bytes())?;
             }
         }
         Action::Build(req) => {
@@ -142,12 +185,16 @@ fn run(cli: Cli) -> Result<(), pkgr::Error> {
                     "warnings": warnings,
                     "dependencies": dependencies,
                 });
-                println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+                let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+                text.push('\n');
+                out(text.as_bytes())?;
             } else {
                 // sha256sum(1) format, so `pkgr ... | sha256sum -c` verifies the artifacts.
-                for a in built {
-                    println!("{}  {}", a.sha256, a.path.display());
-                }
+                let lines: String = built
+                    .iter()
+                    .map(|a| checksum_line(&a.sha256, &a.path))
+                    .collect();
+                out(lines.as_bytes())?;
             }
         }
     }
@@ -155,10 +202,25 @@ fn run(cli: Cli) -> Result<(), pkgr::Error> {
 }
 
 fn main() -> ExitCode {
+    if let Err(e) = pkgr::cleanup::install() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "pkgr: warning: cannot handle signals: {e}"
+        );
+    }
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("pkgr: error: {e}");
+        // The reader went away (`pkgr inspect x | head -1`): its choice, not a failure.
+        Err(Stop::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Stop::Stdout(e)) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "pkgr: error: cannot write to stdout: {e}"
+            );
+            ExitCode::from(1)
+        }
+        Err(Stop::Error(e)) => {
+            let _ = writeln!(std::io::stderr(), "pkgr: error: {e}");
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -5,16 +5,16 @@
 //! normalised, `/`-separated byte strings (file names are kept byte-exact, UTF-8 or not).
 //!
 //! Rules decided once, here, for every target:
-//! - parent directories of every entry are present ([`Package::finalize`]);
+//! - parent directories of every entry are present ([`Package::finalize`]), and the base
+//!   system's directories ([`crate::sysdirs`]) have their standard modes and root ownership;
 //! - entries are sorted by path components, so parents come before children;
 //! - owners are `root:root` unless an entry says otherwise;
 //! - permission bits are normalised by [`normalize_mode`], so the build host's umask never leaks.
 
+use crate::hostfs::SourceFile;
+use crate::relation::Relation;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::PathBuf;
-
-use crate::relation::Relation;
 
 /// An absolute path inside the package, e.g. `/opt/venvs/app/bin/app`.
 ///
@@ -173,8 +173,9 @@ impl fmt::Display for PkgPath {
 /// Where a regular file's bytes come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
-    /// Streamed from this file on disk when the target writes it.
-    Path(PathBuf),
+    /// Streamed from this file on the build host when a format writes it; opened only if it is
+    /// still the file the source walked ([`SourceFile::open`]).
+    Path(SourceFile),
     /// Held in memory (files pkgr generated or rewrote: scripts, copyright, RECORD, ...).
     Bytes(Vec<u8>),
 }
@@ -271,8 +272,14 @@ impl Entry {
 
 /// Normalises permission bits so the build host's umask cannot leak into an artifact: group and
 /// other write bits are cleared, everything else (including a deliberate `0600` or `0750`) kept.
+/// A mode with the sticky bit (`1777`, a shared drop directory) is deliberate through and
+/// through, and is kept whole.
 pub fn normalize_mode(mode: u32) -> u32 {
-    mode & 0o7755
+    if mode & 0o1000 != 0 {
+        mode & 0o7777
+    } else {
+        mode & 0o7755
+    }
 }
 
 /// Descriptive metadata, in format-neutral terms. Targets map each field to their own
@@ -632,6 +639,15 @@ impl Package {
             }
         }
         self.entries = by_path.into_values().collect();
+        // The base system's directories keep their standard modes and owners whatever the
+        // source tree says: installing a package never changes /usr or /tmp.
+        for e in &mut self.entries {
+            if e.kind == EntryKind::Dir && crate::sysdirs::is_system_dir(&e.path.display()) {
+                e.mode = crate::sysdirs::standard_mode(&e.path.display());
+                e.user = "root".into();
+                e.group = "root".into();
+            }
+        }
         let files: BTreeSet<&PkgPath> = self
             .entries
             .iter()
@@ -762,5 +778,6 @@ mod tests {
         assert_eq!(normalize_mode(0o666), 0o644);
         assert_eq!(normalize_mode(0o600), 0o600);
         assert_eq!(normalize_mode(0o4755), 0o4755);
+        assert_eq!(normalize_mode(0o41777), 0o1777, "sticky: deliberate, kept");
     }
 }

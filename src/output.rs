@@ -1,8 +1,10 @@
 //! Writing artifacts atomically: a temp file beside the destination, fsync, then rename.
 //!
-//! An artifact appears at its path complete or not at all; a failed build removes its temp file
-//! (a killed one leaves a `.pkgr-tmp-*` file that is never at the artifact's path). An existing
-//! file is replaced only with `-f`. The SHA-256 is computed while the bytes are written.
+//! An artifact appears at its path complete or not at all; a failed or interrupted build
+//! removes its temp file (see [`crate::cleanup`]), and one killed with `SIGKILL` leaves a
+//! `.pkgr-tmp-*` file that is never at the artifact's path and that the next run removes once it
+//! can take the file's lock. An existing file is replaced only with `-f`. The SHA-256 is
+//! computed while the bytes are written.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -74,15 +76,28 @@ pub struct HashingWriter<W> {
     inner: W,
     hasher: Sha256,
     count: u64,
+    dest: PathBuf,
+}
+
+impl<W: Write> HashingWriter<W> {
+    /// An error of the artifact's file, naming it (`cannot write 'full/x.deb': No space left
+    /// on device`), whichever writer above it reports it.
+    fn tag(&self, e: io::Error) -> io::Error {
+        io::Error::new(
+            e.kind(),
+            format!("cannot write '{}': {e}", self.dest.display()),
+        )
+    }
 }
 
 impl<W: Write> Write for HashingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
+        let n = self.inner.write(buf).map_err(|e| self.tag(e))?;
         self.hasher.update(&buf[..n]);
         self.count += n as u64;
         Ok(n)
     }
+    // The final flush's error is named by write_pending itself.
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
     }
@@ -96,6 +111,7 @@ pub struct Pending {
     tmp: tempfile::NamedTempFile,
     force: bool,
     artifact: Artifact,
+    _guard: crate::cleanup::PathGuard,
 }
 
 impl Pending {
@@ -143,7 +159,7 @@ where
     Ok(write_pending(dest, force, write)?.persist()?)
 }
 
-/// Writes an artifact with `write` into a temp file `.pkgr-tmp-<pid>-*` beside `dest`, counting
+/// Writes an artifact with `write` into a temp file `.pkgr-tmp-*` beside `dest`, counting
 /// its size and SHA-256 as it goes, syncs it and makes it 0644; nothing is at `dest` yet.
 ///
 /// # Errors
@@ -161,14 +177,18 @@ where
     };
     clean_stale(parent_dir(dest));
     let tmp = tempfile::Builder::new()
-        .prefix(&format!("{TMP_PREFIX}{}-", std::process::id()))
+        .prefix(TMP_PREFIX)
         .tempfile_in(parent_dir(dest))
         .map_err(io_err)?;
+    // Locked for the whole run, so that no other pkgr takes it for a leftover.
+    crate::cleanup::hold(tmp.as_file()).map_err(io_err)?;
+    let guard = crate::cleanup::register_path(tmp.path());
     let file = tmp.as_file().try_clone().map_err(io_err)?;
     let mut w = HashingWriter {
         inner: BufWriter::with_capacity(1 << 20, file),
         hasher: Sha256::new(),
         count: 0,
+        dest: dest.to_path_buf(),
     };
     write(&mut w)?;
     w.flush().map_err(io_err)?;
@@ -184,6 +204,7 @@ where
     Ok(Pending {
         tmp,
         force,
+        _guard: guard,
         artifact: Artifact {
             path: dest.to_path_buf(),
             size,
@@ -192,23 +213,19 @@ where
     })
 }
 
-/// Temp files are named `.pkgr-tmp-<pid>-<random>` beside the artifact.
+/// Temp files are named `.pkgr-tmp-<random>` beside the artifact.
 pub const TMP_PREFIX: &str = ".pkgr-tmp-";
 
-/// Removes temp files that a pkgr killed before it could clean up left in `dir`: those whose
-/// writer (the pid in the name) is no longer running. Another running pkgr's files are kept.
+/// Removes the temp files a killed pkgr left in `dir`: those whose `flock` no live pkgr holds
+/// ([`crate::cleanup::is_abandoned`]), whatever PID namespace the writer ran in. Another running
+/// pkgr's files are kept.
 pub fn clean_stale(dir: &Path) {
     let Ok(rd) = fs::read_dir(dir) else { return };
     for e in rd.flatten() {
         let name = e.file_name();
-        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TMP_PREFIX)) else {
-            continue;
-        };
-        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
-            continue;
-        };
-        let alive = Path::new(&format!("/proc/{pid}")).exists();
-        if !alive && Path::new("/proc/self").exists() {
+        let ours = name.to_str().is_some_and(|n| n.starts_with(TMP_PREFIX))
+            && e.file_type().is_ok_and(|t| t.is_file());
+        if ours && crate::cleanup::is_abandoned(&e.path()) {
             let _ = fs::remove_file(e.path());
         }
     }
@@ -259,17 +276,25 @@ mod tests {
     #[test]
     fn stale_temp_files_of_dead_writers_are_removed() {
         let d = tempfile::tempdir().unwrap();
-        let dead = d.path().join(format!("{TMP_PREFIX}4000000000-abc"));
-        let live = d
-            .path()
-            .join(format!("{TMP_PREFIX}{}-abc", std::process::id()));
-        let other = d.path().join(".pkgr-tmp-notapid");
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        let dead = d.path().join(format!("{TMP_PREFIX}abc"));
+        let live = d.path().join(format!("{TMP_PREFIX}def"));
+        let other = d.path().join("x.deb");
         for f in [&dead, &live, &other] {
             fs::write(f, "x").unwrap();
+            fs::File::options()
+                .write(true)
+                .open(f)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
         }
+        let held = fs::File::open(&live).unwrap();
+        crate::cleanup::hold(&held).unwrap();
         clean_stale(d.path());
-        assert!(!dead.exists());
-        assert!(live.exists() && other.exists());
+        assert!(!dead.exists(), "nobody holds its lock");
+        assert!(live.exists(), "a live writer holds its lock");
+        assert!(other.exists(), "not a temp file");
     }
 
     #[test]

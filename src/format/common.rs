@@ -222,6 +222,38 @@ pub fn check_file_name_part(field: &str, value: &str) -> Result<(), FormatError>
     Ok(())
 }
 
+/// Checks every entry's owner and group name, which each format stores as a name: tar's `uname`
+/// and `gname` fields hold at most 31 bytes, and both dpkg and rpm resolve names on the target.
+/// A name is 1-31 characters of letters, digits, `.`, `_` and `-`, not starting with `-`, with
+/// an optional trailing `$` (the portable user names of POSIX.1-2017 §3.437 that useradd(8) and
+/// adduser(8) create, and Samba's machine accounts).
+///
+/// # Errors
+/// [`FormatError::Invalid`] naming the entry, the value and the rule.
+pub fn check_owners(pkg: &crate::model::Package) -> Result<(), FormatError> {
+    for e in &pkg.entries {
+        for (what, name) in [("owner", &e.user), ("group", &e.group)] {
+            let base = name.strip_suffix('$').unwrap_or(name);
+            let ok = !base.is_empty()
+                && name.len() <= 31
+                && !base.starts_with('-')
+                && base
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+            if !ok {
+                return Err(FormatError::invalid(
+                    format!("{what} of {}", e.path),
+                    format!(
+                        "'{}' is not a valid user or group name: 1-31 letters, digits, '.', '_' or '-', not starting with '-' (POSIX portable user names, useradd(8); tar stores at most 31 bytes)",
+                        name.escape_debug()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Rejects control characters (newline included) in a one-line field: a newline in a control
 /// file or spec would start a new field.
 ///

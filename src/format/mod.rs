@@ -31,6 +31,14 @@ pub enum FormatError {
     /// Writing the artifact failed.
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
+    /// A scratch file (the deb's data.tar, the rpm's payload) could not be made.
+    #[error("cannot create a scratch file in '{dir}' (--workdir, else $TMPDIR): {source}")]
+    Scratch {
+        /// The directory.
+        dir: std::path::PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
     /// An I/O error while assembling the container.
     #[error("writing the package failed: {0}")]
     Io(#[from] std::io::Error),
@@ -57,6 +65,65 @@ pub struct WriteContext<'a> {
     pub auto_depends: bool,
     /// `--strict`: a shared library that maps to no package is an error, not a warning.
     pub strict: bool,
+    /// Where scratch files go (`--workdir`); `None` for `$TMPDIR`.
+    pub scratch: Option<std::path::PathBuf>,
+}
+
+impl WriteContext<'_> {
+    /// An anonymous scratch file (deleted when closed, and by the kernel if pkgr is killed) in
+    /// [`WriteContext::scratch`] or `$TMPDIR`.
+    ///
+    /// # Errors
+    /// [`FormatError::Scratch`] naming the directory.
+    pub fn scratch_file(&self) -> Result<ScratchFile, FormatError> {
+        let dir = self.scratch.clone().unwrap_or_else(std::env::temp_dir);
+        match tempfile::tempfile_in(&dir) {
+            Ok(file) => Ok(ScratchFile { file, dir }),
+            Err(source) => Err(FormatError::Scratch { dir, source }),
+        }
+    }
+}
+
+/// A scratch file whose write errors name its directory (`cannot write a scratch file in
+/// '/tmp': No space left on device`), so a full `$TMPDIR` is told apart from a full output
+/// directory.
+#[derive(Debug)]
+pub struct ScratchFile {
+    file: std::fs::File,
+    dir: std::path::PathBuf,
+}
+
+impl ScratchFile {
+    fn tag(&self, e: std::io::Error) -> std::io::Error {
+        std::io::Error::new(
+            e.kind(),
+            format!(
+                "cannot write a scratch file in '{}' (--workdir, else $TMPDIR): {e}",
+                self.dir.display()
+            ),
+        )
+    }
+}
+
+impl Write for ScratchFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file.write(buf).map_err(|e| self.tag(e))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush().map_err(|e| self.tag(e))
+    }
+}
+
+impl std::io::Read for ScratchFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.file.read(buf)
+    }
+}
+
+impl std::io::Seek for ScratchFile {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.file.seek(pos)
+    }
 }
 
 /// One shared-library dependency decision: which soname, who needs it, what it became.

@@ -155,11 +155,6 @@ fn create_user(svc: &Service) -> String {
              useradd --system --gid {g} --home-dir {home} --no-create-home --shell /usr/sbin/nologin {n}\n\
              fi\n"
         ));
-        if u.home.is_some() {
-            s.push_str(&format!(
-                "if [ ! -d {home} ]; then\n    mkdir -p {home}\n    chown {n}:{g} {home}\n    chmod 0750 {home}\nfi\n"
-            ));
-        }
     }
     s
 }

@@ -6,7 +6,12 @@
 //! - `src=dst`: `src` (relative to `-C`) installed at the absolute `dst`. A directory's contents
 //!   go below `dst`; a file becomes `dst`, or `dst/<file name>` when `dst` ends in `/`.
 //!
-//! Sources are read by [`super::walk`]; with `-C`, a `src` may not climb out of that directory.
+//! Sources are read by [`super::walk`]; with `-C` on the command line, a relative `src` may not
+//! climb out of that directory, with `..` or through a symlink ([`inside`]); an absolute one is
+//! used as given. A `pkgr.toml` is a recipe of the repository it lives in, trusted as its
+//! Makefile is (it can name absolute paths, and its maintainer scripts run as root on install):
+//! its `paths` and `[[files]] src` are relative to its directory and may reach out of it
+//! (`../README.md` in a monorepo), one rule for both.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -21,6 +26,10 @@ pub struct DirOptions {
     pub inputs: Vec<String>,
     /// `-C/--chdir`: where relative `src` paths start.
     pub chdir: Option<PathBuf>,
+    /// Keep relative sources inside [`DirOptions::chdir`] ([`inside`]): true for a `-C` typed
+    /// on the command line, false for the directory of a `pkgr.toml` (or its `chdir` key),
+    /// whose recipe may name `../README.md` as a Makefile would.
+    pub contain: bool,
     /// `--prefix`: prepended to destinations of arguments without `=`.
     pub prefix: Option<String>,
 }
@@ -41,7 +50,6 @@ pub fn read(
             "-s dir needs at least one PATH or src=dst argument".into(),
         ));
     }
-    let base = opts.chdir.clone().unwrap_or_else(|| PathBuf::from("."));
     if let Some(c) = &opts.chdir {
         if !c.is_dir() {
             return Err(SourceError::Invalid(format!(
@@ -59,36 +67,12 @@ pub fn read(
     let mut entries = Vec::new();
     for arg in &opts.inputs {
         let (src, dst) = mapping(arg, &prefix)?;
-        if opts.chdir.is_some() && escapes(&src) {
-            return Err(SourceError::Invalid(format!(
-                "'{arg}': the source '{}' climbs out of the -C directory with '..'",
-                src.display()
-            )));
-        }
-        let src_path = if src.is_absolute() {
-            src.clone()
-        } else {
-            base.join(&src)
+        let src_path = match &opts.chdir {
+            Some(c) if opts.contain => inside(c, &src, "the -C directory")
+                .map_err(|why| SourceError::Invalid(format!("'{arg}': {why}")))?,
+            Some(c) => c.join(&src),
+            None => src.clone(),
         };
-        // `..` was checked lexically; a symlinked directory on the way could still lead out.
-        // `.` (or `./.`) is the -C directory itself: there is no component on the way.
-        let is_root = src
-            .components()
-            .all(|c| matches!(c, std::path::Component::CurDir));
-        if let (Some(c), Some(parent)) = (&opts.chdir, src_path.parent()) {
-            if !src.is_absolute() && !is_root {
-                let inside = match (c.canonicalize(), parent.canonicalize()) {
-                    (Ok(root), Ok(p)) => p.starts_with(root),
-                    _ => true, // a missing path is reported by walk()
-                };
-                if !inside {
-                    return Err(SourceError::Invalid(format!(
-                        "'{arg}': the source '{}' goes through a symlink out of the -C directory; symlinks are never followed out of the source tree",
-                        src.display()
-                    )));
-                }
-            }
-        }
         let dst = match dst {
             Dest::Exact(d) => d,
             Dest::Into(dir) => {
@@ -163,20 +147,57 @@ fn mapping(arg: &str, prefix: &PkgPath) -> Result<(PathBuf, Dest), SourceError> 
     }
 }
 
-fn escapes(p: &Path) -> bool {
+/// Does the relative path `p` climb above its start with `..`?
+fn climbs_out(p: &Path) -> bool {
     let mut depth: i64 = 0;
     for c in p.components() {
         match c {
             Component::ParentDir => depth -= 1,
             Component::Normal(_) => depth += 1,
-            Component::RootDir | Component::Prefix(_) => return true,
-            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) | Component::CurDir => {}
         }
         if depth < 0 {
             return true;
         }
     }
     false
+}
+
+/// The one rule for sources named relative to a directory (`-C DIR`, or the directory of the
+/// `pkgr.toml` for its `paths` and `[[files]] src`): a relative `src` must stay inside `base`,
+/// neither climbing out with `..` nor through a symlinked directory on the way (symlinks are
+/// never followed out of the source tree). An absolute `src` names a file explicitly and is
+/// used as given, as fpm does. Returns the path to read.
+///
+/// # Errors
+/// What is wrong, naming the source and `base_name` (`the -C directory`), for the caller to
+/// prefix with the argument or key.
+pub fn inside(base: &Path, src: &Path, base_name: &str) -> Result<PathBuf, String> {
+    if src.is_absolute() {
+        return Ok(src.to_path_buf());
+    }
+    if climbs_out(src) {
+        return Err(format!(
+            "the source '{}' climbs out of {base_name} with '..'; name a file outside it with an absolute path",
+            src.display()
+        ));
+    }
+    let path = base.join(src);
+    // `.` (or `./.`) is the base itself: there is no component on the way.
+    let is_base = src.components().all(|c| matches!(c, Component::CurDir));
+    if let Some(parent) = path.parent().filter(|_| !is_base) {
+        let ok = match (base.canonicalize(), parent.canonicalize()) {
+            (Ok(root), Ok(p)) => p.starts_with(root),
+            _ => true, // a missing path is reported by walk()
+        };
+        if !ok {
+            return Err(format!(
+                "the source '{}' goes through a symlink out of {base_name}; symlinks are never followed out of the source tree",
+                src.display()
+            ));
+        }
+    }
+    Ok(path)
 }
 
 #[cfg(test)]
@@ -193,6 +214,7 @@ mod tests {
         let opts = DirOptions {
             inputs: inputs.iter().map(|s| s.to_string()).collect(),
             chdir: Some(dir.to_path_buf()),
+            contain: true,
             prefix: prefix.map(str::to_string),
         };
         let es = read(

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
+use crate::hostfs::SourceFile;
 use crate::listener::Listener;
 use crate::model::{Content, Entry, EntryKind, PathError, PkgPath};
 
@@ -122,10 +123,16 @@ impl Excludes {
 pub enum ExternalLinks {
     /// Keep them (as symlinks), with a warning naming each.
     Warn,
-    /// Keep them silently (a venv's `bin/python -> /usr/bin/python3.X` is expected).
-    Allow,
     /// Refuse them (`--strict`).
     Reject,
+    /// A virtualenv: its interpreter links (`bin/python*` to an absolute path, which
+    /// `python -m venv` makes) are expected; any other link out of the venv (say
+    /// `site-packages/x -> /etc/shadow`, planted by a `setup.py`) is a warning, or an error
+    /// with `strict`.
+    Venv {
+        /// `--strict`.
+        strict: bool,
+    },
 }
 
 impl ExternalLinks {
@@ -136,6 +143,25 @@ impl ExternalLinks {
         } else {
             ExternalLinks::Warn
         }
+    }
+
+    /// Is a link at `rel` (relative to the walked root) to `target`, which points out of the
+    /// tree, expected?
+    fn expected(self, rel: &Path, target: &Path) -> bool {
+        let interpreter = rel.parent() == Some(Path::new("bin"))
+            && rel
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("python"))
+            && target.is_absolute();
+        matches!(self, ExternalLinks::Venv { .. }) && interpreter
+    }
+
+    fn rejects(self) -> bool {
+        matches!(
+            self,
+            ExternalLinks::Reject | ExternalLinks::Venv { strict: true }
+        )
     }
 }
 
@@ -237,16 +263,17 @@ fn entry_for(
     }
     if ft.is_symlink() {
         let target = fs::read_link(fs_path).map_err(io_err(fs_path))?;
-        if links == ExternalLinks::Reject && points_outside(fs_path, &target, root) {
-            return Err(SourceError::Invalid(format!(
-                "symlink '{}' points outside the source tree, to '{}' (--strict refuses it; without --strict it is packaged as a symlink, never followed)",
-                fs_path.display(),
-                target.display()
-            )));
-        }
-        if links == ExternalLinks::Warn && points_outside(fs_path, &target, root) {
+        let rel = fs_path.strip_prefix(root).unwrap_or(fs_path);
+        if points_outside(fs_path, &target, root) && !links.expected(rel, &target) {
+            if links.rejects() {
+                return Err(SourceError::Invalid(format!(
+                    "symlink '{}' points outside the source tree, to '{}' (--strict refuses it; without --strict it is packaged as a symlink, never followed)",
+                    fs_path.display(),
+                    target.display()
+                )));
+            }
             listener.warning(&format!(
-                "symlink '{}' points outside the source tree, to '{}'; it is packaged as a symlink, not followed",
+                "symlink '{}' points outside the source tree, to '{}'; it is packaged as a symlink, not followed (--strict refuses it)",
                 fs_path.display(),
                 target.display()
             ));
@@ -270,8 +297,10 @@ fn entry_for(
             kind,
         });
     }
-    // Open now, so an unreadable file is reported before any artifact is started.
-    fs::File::open(fs_path).map_err(io_err(fs_path))?;
+    // Open now (as the writers will: never through a symlink, and only this very file), so an
+    // unreadable file is reported before any artifact is started.
+    let source = SourceFile::new(fs_path.to_path_buf(), meta);
+    source.open().map_err(io_err(fs_path))?;
     if meta.nlink() > 1 {
         let key = (meta.dev(), meta.ino());
         if let Some(first) = inodes.get(&key) {
@@ -286,7 +315,7 @@ fn entry_for(
     }
     Ok(Entry::file(
         path,
-        Content::Path(fs_path.to_path_buf()),
+        Content::Path(source),
         meta.len(),
         meta.mode(),
     ))

@@ -63,6 +63,8 @@ pub struct VenvOptions {
     pub venv_prefix: Option<String>,
     /// `--workdir`: where the staging directory is created (default `$TMPDIR`).
     pub workdir: Option<PathBuf>,
+    /// `--strict`: a symlink out of the venv other than its interpreter link is an error.
+    pub strict: bool,
 }
 
 /// What the application says about itself, each field optional.
@@ -95,7 +97,7 @@ pub struct VenvSource {
     /// The application's own metadata.
     pub meta: AppMeta,
     /// The staging directory; dropped (deleted) after the targets are written.
-    pub staging: Option<tempfile::TempDir>,
+    pub staging: Option<crate::cleanup::Staging>,
 }
 
 /// Builds (or ingests) the venv at `path`.
@@ -169,7 +171,15 @@ fn ingest(
     }
     check_same_python(venv, opts)?;
     let prefix = prefix_for(name, opts)?;
-    let mut entries = walk(venv, &prefix, excludes, ExternalLinks::Allow, listener)?;
+    let mut entries = walk(
+        venv,
+        &prefix,
+        excludes,
+        ExternalLinks::Venv {
+            strict: opts.strict,
+        },
+        listener,
+    )?;
     fix_modes(&mut entries);
     Ok(VenvSource {
         entries,
@@ -233,23 +243,13 @@ fn build(
     };
     let pyproject = read_pyproject(app)?;
 
-    let workdir = match &opts.workdir {
-        Some(w) => {
-            fs::create_dir_all(w).map_err(|e| SourceError::Io {
-                path: w.clone(),
-                source: e,
-            })?;
-            w.clone()
-        }
-        None => std::env::temp_dir(),
-    };
-    let staging = tempfile::Builder::new()
-        .prefix("pkgr-")
-        .tempdir_in(&workdir)
-        .map_err(|e| SourceError::Io {
-            path: workdir.clone(),
-            source: e,
-        })?;
+    let workdir = scratch_dir(opts.workdir.as_deref())?;
+    let staging = crate::cleanup::Staging::new(&workdir).map_err(|e| {
+        SourceError::Invalid(format!(
+            "cannot create the staging directory in '{}' (--workdir, else $TMPDIR): {e}",
+            workdir.display()
+        ))
+    })?;
     let staging_path =
         std::path::absolute(staging.path()).unwrap_or_else(|_| staging.path().to_path_buf());
     let venv = staging_path.join("venv");
@@ -326,7 +326,15 @@ fn build(
         })?,
     };
     let prefix = prefix_for(&name, opts)?;
-    let mut entries = walk(&venv, &prefix, excludes, ExternalLinks::Allow, listener)?;
+    let mut entries = walk(
+        &venv,
+        &prefix,
+        excludes,
+        ExternalLinks::Venv {
+            strict: opts.strict,
+        },
+        listener,
+    )?;
     fix_modes(&mut entries);
     let mut build_paths = vec![venv.as_os_str().as_encoded_bytes().to_vec()];
     if let Ok(c) = venv.canonicalize() {
@@ -344,6 +352,30 @@ fn build(
         meta,
         staging: Some(staging),
     })
+}
+
+/// The directory scratch files go to: `--workdir`, which must be an existing directory (pkgr
+/// never creates one where the user may not expect it), else `$TMPDIR`.
+///
+/// # Errors
+/// [`SourceError::Invalid`] naming `--workdir` (or `$TMPDIR`) when it is missing or not a
+/// directory.
+pub fn scratch_dir(workdir: Option<&Path>) -> Result<PathBuf, SourceError> {
+    let (dir, what) = match workdir {
+        Some(w) => (w.to_path_buf(), "--workdir"),
+        None => (std::env::temp_dir(), "$TMPDIR"),
+    };
+    match fs::metadata(&dir) {
+        Ok(m) if m.is_dir() => Ok(dir),
+        Ok(_) => Err(SourceError::Invalid(format!(
+            "{what} '{}' is not a directory",
+            dir.display()
+        ))),
+        Err(e) => Err(SourceError::Invalid(format!(
+            "{what} '{}' cannot be used: {e}; create the directory first",
+            dir.display()
+        ))),
+    }
 }
 
 /// A venv is a build product, so its modes are set as dh_fixperms sets them, whatever the build
@@ -585,9 +617,28 @@ fn run(mut cmd: Command, what: &str, hint: Option<&str>) -> Result<(), SourceErr
             .collect::<Vec<_>>()
             .join(" ")
     );
-    let out = cmd
-        .output()
+    // Its own process group, so that pkgr stops the whole tree (pip and the build backends it
+    // starts) when it is interrupted (crate::cleanup).
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    // And if pkgr itself dies without running its handler (SIGKILL), the kernel stops the
+    // child (prctl(2) PR_SET_PDEATHSIG), so no pip keeps writing into a dead run's staging.
+    // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd
+        .spawn()
         .map_err(|e| SourceError::Build(format!("{what} failed: cannot run '{shown}': {e}")))?;
+    let _guard = crate::cleanup::register_child(child.id());
+    let out = child
+        .wait_with_output()
+        .map_err(|e| SourceError::Build(format!("{what} failed: '{shown}': {e}")))?;
     if out.status.success() {
         return Ok(());
     }

@@ -7,7 +7,6 @@
 //! `*.libs/` directories). Targets turn the external ones into dependencies in their own terms.
 
 use std::collections::BTreeSet;
-use std::fs::File;
 use std::io::Read;
 
 use goblin::elf::Elf;
@@ -57,15 +56,17 @@ pub fn scan(pkg: &Package) -> Result<ElfFacts, ElfError> {
             }
             Content::Path(p) => {
                 let err = |source| ElfError {
-                    path: p.display().to_string(),
+                    path: p.path().display().to_string(),
                     source,
                 };
-                let mut f = File::open(p).map_err(err)?;
-                let mut magic = [0u8; 4];
-                if f.read_exact(&mut magic).is_err() || &magic != b"\x7fELF" {
+                // One open: the magic, then the rest of the same file.
+                let mut f = p.open().map_err(err)?;
+                let mut data = vec![0u8; 4];
+                if f.read_exact(&mut data).is_err() || data != b"\x7fELF" {
                     continue;
                 }
-                std::fs::read(p).map_err(err)?
+                f.read_to_end(&mut data).map_err(err)?;
+                data
             }
         };
         let Ok(elf) = Elf::parse(&data) else { continue };
@@ -261,8 +262,12 @@ mod tests {
         let size = std::fs::metadata(&exe).unwrap().len();
         let mut pkg = Package::default();
         let p = PkgPath::parse("/opt/x/bin/tool").unwrap();
-        pkg.entries
-            .push(Entry::file(p.clone(), Content::Path(exe), size, 0o755));
+        pkg.entries.push(Entry::file(
+            p.clone(),
+            Content::Path(crate::hostfs::SourceFile::stat(&exe).unwrap()),
+            size,
+            0o755,
+        ));
         pkg.entries.push(Entry::bytes(
             PkgPath::parse("/opt/x/README").unwrap(),
             b"text".to_vec(),

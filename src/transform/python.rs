@@ -60,9 +60,11 @@ pub fn apply(pkg: &mut Package, listener: &dyn Listener) -> Result<(), PythonErr
         EntryKind::File {
             content: Content::Path(p),
             ..
-        } => {
-            std::fs::read_to_string(p).map_err(|e| PythonError::Read(p.display().to_string(), e))?
-        }
+        } => String::from_utf8_lossy(
+            &p.read()
+                .map_err(|e| PythonError::Read(p.path().display().to_string(), e))?,
+        )
+        .into_owned(),
         _ => return Err(PythonError::NoConfig(cfg_path.display())),
     };
     let raw = cfg_value(&text, "version")

@@ -25,7 +25,6 @@
 //! listing the files; a reference to the application's source directory is a warning.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
 use std::io::{self, Read};
 
 use base64::Engine;
@@ -89,12 +88,10 @@ fn read_content(e: &Entry) -> Result<Option<Vec<u8>>, RelocateError> {
         EntryKind::File {
             content: Content::Path(p),
             ..
-        } => std::fs::read(p)
-            .map(Some)
-            .map_err(|source| RelocateError::Read {
-                path: p.display().to_string(),
-                source,
-            }),
+        } => p.read().map(Some).map_err(|source| RelocateError::Read {
+            path: p.path().display().to_string(),
+            source,
+        }),
         _ => Ok(None),
     }
 }
@@ -698,10 +695,10 @@ fn scan(pkg: &Package, info: &VenvInfo, listener: &dyn Listener) -> Result<(), R
                 ..
             } => {
                 let err = |source| RelocateError::Read {
-                    path: p.display().to_string(),
+                    path: p.path().display().to_string(),
                     source,
                 };
-                let f = File::open(p).map_err(err)?;
+                let f = p.open().map_err(err)?;
                 let found = stream_find(f, &[&errors, &warns]).map_err(err)?;
                 (found[0], found[1])
             }
@@ -1149,7 +1146,8 @@ mod tests {
             data.extend_from_slice(tail.as_bytes());
             data.extend_from_slice(&[b' '; 100]);
             std::fs::write(&f, &data).unwrap();
-            let found = stream_find(File::open(&f).unwrap(), &[&[OLD.as_bytes()]]).unwrap();
+            let found =
+                stream_find(std::fs::File::open(&f).unwrap(), &[&[OLD.as_bytes()]]).unwrap();
             assert_eq!(found[0], leak, "tail {tail:?}");
         }
     }
@@ -1176,7 +1174,7 @@ mod tests {
         let mut pkg = venv_pkg(&[]);
         pkg.entries.push(Entry::file(
             p("/opt/venvs/app/share/big.bin"),
-            Content::Path(f),
+            Content::Path(crate::hostfs::SourceFile::stat(&f).unwrap()),
             data.len() as u64,
             0o644,
         ));

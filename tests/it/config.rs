@@ -167,10 +167,15 @@ fn init_writes_a_starter_that_pkgr_reads() {
     let out = run_ok(pkgr().args(["init"]).arg(&app));
     assert!(stdout(&out).trim().ends_with("pkgr.toml"));
     let text = std::fs::read_to_string(app.join("pkgr.toml")).unwrap();
-    assert!(
-        text.contains("source = \"virtualenv\"") && text.contains("pkgr-hello"),
-        "{text}"
-    );
+    // Nothing is copied from pyproject.toml: pkgr reads the name, version and maintainers
+    // from the project at build time, and no placeholder shadows them.
+    assert!(text.contains("source = \"virtualenv\""), "{text}");
+    for key in ["name", "version", "maintainer"] {
+        assert!(
+            !text.lines().any(|l| l.starts_with(&format!("{key} ="))),
+            "{key} is set: {text}"
+        );
+    }
     let again = pkgr().args(["init"]).arg(&app).output().unwrap();
     assert_eq!(again.status.code(), Some(2), "no overwrite without -f");
     run_ok(pkgr().args(["init", "-f"]).arg(&app));

@@ -111,6 +111,7 @@ proptest! {
             listener: &l,
             auto_depends: true,
             strict: false,
+            scratch: None,
         };
         let targets: Vec<Box<dyn Format>> = vec![
             Box::new(pkgr::format::deb::Deb::new(Compression::new(Algorithm::Xz, Some(1)).unwrap())),

@@ -510,6 +510,7 @@ fn virtualenv_source_is_byte_identical_across_paths_umasks_mtimes_file_order_and
         .into_iter()
         .map(|(s, work)| {
             let app = s.copy_fixture("hello-app", false);
+            std::fs::create_dir_all(work).unwrap();
             let mut c = s.pkgr();
             c.args(["-s", "virtualenv", "-t", "deb,rpm,tar", "--workdir"])
                 .arg(work)

@@ -18,7 +18,7 @@ const CONF: &str = "etc/pkgr-svc/pkgr-svc.conf";
 const WANTS: &str = "etc/systemd/system/multi-user.target.wants/pkgr-svc.service";
 
 /// The Debian mirror and suite the host's apt uses (deb822 or one-line sources).
-fn mirror_and_suite() -> (String, String) {
+pub(crate) fn mirror_and_suite() -> (String, String) {
     let mut mirror = "http://deb.debian.org/debian".to_string();
     let text = std::fs::read_to_string("/etc/apt/sources.list.d/debian.sources")
         .or_else(|_| std::fs::read_to_string("/etc/apt/sources.list"))
@@ -97,7 +97,7 @@ fn in_root(root: &Path, args: &[&str]) -> String {
 }
 
 /// The fixture as v1 or v2 (v2 ships a different conffile), built as deb and rpm into `out`.
-fn build(version: &str, out: &Path) -> (PathBuf, PathBuf) {
+pub(crate) fn build(version: &str, out: &Path) -> (PathBuf, PathBuf) {
     build_with(version, out, &[])
 }
 
@@ -225,6 +225,8 @@ fn dpkg_lifecycle_in_a_chroot() {
         "var/lib/systemd/deb-systemd-helper-enabled/pkgr-svc.service.dsh-also".into(),
         "var/lib/systemd/deb-systemd-helper-masked/pkgr-svc.service".into(),
         "var/log/pkgr-svc".into(),
+        // The service user's home belongs to the package: purge removes it (piuparts).
+        "var/lib/pkgr-svc".into(),
     ] {
         assert!(
             std::fs::symlink_metadata(root.join(&gone)).is_err(),

@@ -8,11 +8,13 @@
 //! dh_md5sums writes it), `conffiles` (Policy §10.7.2) and the maintainer scripts (Policy §6),
 //! mode 0755. The data tar also gets what lintian requires of every binary package:
 //! `usr/share/doc/<name>/copyright` (Policy §12.5), a gzipped changelog (Policy §12.7), and, when
-//! files live under `/opt`, a lintian override for exactly `dir-or-file-in-opt`.
+//! files live under `/opt`, a lintian override for exactly `dir-or-file-in-opt`. It has no entry
+//! for the directories no Debian package owns (`/opt`, `/srv`, `/usr/local`, ...:
+//! [`crate::sysdirs::DEBIAN_UNOWNED_DIRS`]), which dpkg would otherwise register as this
+//! package's and remove on purge; every Debian system has them.
 
 pub mod shlibdeps;
 
-use std::fs::File;
 use std::io::{self, Seek, SeekFrom, Write};
 
 use crate::archive::{self, FileDigest, TarOptions};
@@ -193,17 +195,21 @@ impl Format for Deb {
         check_description(&m.description)?;
         check_relations(pkg)?;
         scripts::check_user_scripts(pkg)?;
+        common::check_owners(pkg)?;
         for e in &pkg.entries {
-            for (what, name) in [("owner", &e.user), ("group", &e.group)] {
-                if name.is_empty()
-                    || name.len() > 31
-                    || name.chars().any(|c| c.is_control() || c == ':')
-                {
-                    return Err(FormatError::invalid(
-                        format!("{} of {}", what, e.path),
-                        format!("'{}' is not a valid user or group name (1-31 characters, no ':' or control characters)", name.escape_debug()),
-                    ));
-                }
+            if e.config
+                && e.path
+                    .as_bytes()
+                    .last()
+                    .is_some_and(|b| b.is_ascii_whitespace())
+            {
+                return Err(FormatError::invalid(
+                    "--config-files",
+                    format!(
+                        "'{}' ends in whitespace; dpkg strips trailing whitespace from each conffiles line (deb-conffiles(5)), so it would register another name",
+                        e.path.display().escape_debug()
+                    ),
+                ));
             }
             if e.config && !e.is_file() {
                 return Err(FormatError::invalid(
@@ -226,7 +232,7 @@ impl Format for Deb {
 
         // data.tar: streamed through the compressor into an anonymous temp file, because the
         // ar header needs its size and md5sums (which goes first) needs its digests.
-        let tmp = tempfile::tempfile()?;
+        let tmp = ctx.scratch_file()?;
         let enc = self.compression.encoder(tmp)?;
         let opts = TarOptions {
             progress: Some(ctx.listener),
@@ -238,7 +244,7 @@ impl Format for Deb {
         let written = archive::write_tar(&full, enc, opts);
         ctx.listener.end();
         let (enc, digests) = written?;
-        let mut data: File = enc.finish()?;
+        let mut data = enc.finish()?;
         let data_len = data.stream_position()?;
         data.seek(SeekFrom::Start(0))?;
 
@@ -471,6 +477,12 @@ fn prepare(pkg: &Package, ctx: &WriteContext) -> Result<Package, FormatError> {
     }
     full.finalize()
         .map_err(|e| FormatError::invalid("payload", e.to_string()))?;
+    // The directories base-files creates in its postinst belong to no package: shipping one
+    // makes this package its only owner, and purging it would remove /opt from the system.
+    // Every Debian system has them, so dpkg needs no entry to unpack below them.
+    full.entries.retain(|e| {
+        e.kind != EntryKind::Dir || !crate::sysdirs::is_debian_unowned(&e.path.display())
+    });
     Ok(full)
 }
 
@@ -488,6 +500,30 @@ fn lintian_overrides(pkg: &Package) -> Option<String> {
              # for add-on application software packages; the tag is meant for distribution packages.\n\
              {name}: dir-or-file-in-opt\n"
         ));
+    }
+    let omitted: Vec<&str> = crate::sysdirs::DEBIAN_UNOWNED_DIRS
+        .iter()
+        .copied()
+        .filter(|d| {
+            PkgPath::parse(d).is_ok_and(|d| {
+                pkg.entries
+                    .iter()
+                    .any(|e| e.path != d && e.path.starts_with(&d))
+            })
+        })
+        .collect();
+    if !omitted.is_empty() {
+        text.push_str(
+            "# No Debian package owns these directories (base-files creates them in its postinst):\n\
+             # shipping one would make this package its only owner, and purging it would remove\n\
+             # the directory from the system. Every Debian system has them.\n",
+        );
+        for d in omitted {
+            text.push_str(&format!(
+                "{name}: missing-intermediate-directory [{}/]\n",
+                d.trim_start_matches('/')
+            ));
+        }
     }
     if let Some(venv) = &pkg.venv {
         let unstripped: Vec<&PkgPath> = pkg
@@ -757,6 +793,7 @@ mod tests {
             listener: &listener,
             auto_depends: true,
             strict: false,
+            scratch: None,
         };
         let mut out = Vec::new();
         d.write(&p, &mut out, &ctx).unwrap();

@@ -1,99 +1,56 @@
-//! The RPM writer: the model mapped onto the `rpm` crate's builder (RPM v4 format, as the RPM
-//! file-format doc describes it; readable by rpm 4.x on EL8 through Fedora).
+//! The RPM writer: RPM v4 packages (the RPM file-format docs `format_v4.md`,
+//! `format_header.md`, `format_lead.md`; read by rpm 4.x on EL8 through Fedora), written by
+//! pkgr itself: a 96-byte lead ([`header::lead`]), the signature header, the main header
+//! ([`header::Header`]) and the compressed cpio payload ([`payload`]), streamed through a
+//! scratch file so memory does not grow with the payload.
 //!
 //! Mapping (rpm tag ← model):
 //! - Name, Version (no `-`, RPM naming rules), Release ← `--iteration` (default `1`), Epoch,
 //!   Arch (amd64 → x86_64, arm64 → aarch64, all → noarch, ...), License, Summary (first line of
 //!   the description), Description (the rest), URL, Vendor, Packager (maintainer), Group
-//!   (`--category`), a fixed Build Host (`--rpm-build-host`), build time and every file mtime from
-//!   `SOURCE_DATE_EPOCH`, and one changelog entry dated the same.
+//!   (`--category`), a fixed Build Host (`--rpm-build-host`), Build Time and every file mtime
+//!   exactly `SOURCE_DATE_EPOCH` (never clamped to the clock), one changelog entry dated the
+//!   same, `SOURCERPM` `NAME-VERSION-RELEASE.src.rpm` (rpm takes a header without it for a
+//!   source package).
 //! - Requires: the venv's interpreter as a file dependency (`/usr/bin/python3.X`, which every rpm
 //!   distribution resolves), the sonames compiled files need in rpm's own elfdeps form
-//!   (`libc.so.6()(64bit)`, `libc.so.6(GLIBC_2.14)(64bit)`), and `-d` translated:
-//!   `a (>= 1)` → `a >= 1`, `<<` → `<`, `>>` → `>`, alternatives → a rich dependency `(a or b)`.
-//! - Provides, Conflicts, Obsoletes (← `--replaces`), Recommends, Suggests likewise.
+//!   (`libc.so.6()(64bit)`, `libc.so.6(GLIBC_2.14)(64bit)`), `-d` translated
+//!   ([`deps::relation`]), each scriptlet's interpreter, and the `rpmlib(...)` features the
+//!   package uses ([`deps::features`]).
+//! - Provides: `NAME = EVR`, `NAME(ISA) = EVR` for arch-specific packages (rpmbuild's own
+//!   provides), then `--provides`; Conflicts, Obsoletes (← `--replaces`), Recommends, Suggests.
 //! - Scripts: `%pre`/`%post`/`%preun`/`%postun` from [`scripts::RPM`], each run by the
 //!   interpreter its `#!` line names.
-//! - Files: modes, owners, symlinks; config files `%config(noreplace)`; files under
-//!   `/usr/share/doc` `%doc`; the package owns its directories but never the ones the
-//!   `filesystem` package owns ([`SYSTEM_DIRS`]). File digests are SHA-256.
+//! - Files ([`payload::FileList`]): modes kept whole, owners, symlinks, hard links stored once
+//!   (rpm's hard-link sets); config files `%config(noreplace)`; files under `/usr/share/doc`
+//!   `%doc`; the package owns its directories but never the ones the `filesystem` package owns
+//!   ([`crate::sysdirs`]). File and payload digests are SHA-256.
+//! - Signature header: SHA-1 and SHA-256 of the header, MD5 of header and payload, their sizes,
+//!   4128 bytes of reserved space (as rpmbuild leaves for `rpmsign`), and with `--rpm-sign-key`
+//!   an OpenPGP signature of the header.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
+use std::io::{self, Read, Write};
 
-use rpm::{BuildConfig, CompressionWithLevel, Dependency, FileOptions, PackageBuilder, Scriptlet};
+use md5::Md5;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
 
 use crate::compress::{Algorithm, Compression};
 use crate::format::common::{self, check_single_line, rpm_arch};
-use crate::format::{scripts, DependencyDecision, Format, FormatError, WriteContext};
-use crate::model::{Content, EntryKind, Package, PkgPath};
-use crate::relation::{Op, Relation};
+use crate::format::{scripts, Format, FormatError, WriteContext};
+use crate::model::{EntryKind, Package, PkgPath};
 
-/// Directories the `filesystem` package owns on Fedora/RHEL: a package must not own them.
-pub const SYSTEM_DIRS: &[&str] = &[
-    "/",
-    "/bin",
-    "/boot",
-    "/dev",
-    "/etc",
-    "/etc/bash_completion.d",
-    "/etc/cron.d",
-    "/etc/default",
-    "/etc/logrotate.d",
-    "/etc/profile.d",
-    "/etc/sysconfig",
-    "/etc/systemd",
-    "/etc/systemd/system",
-    "/etc/xdg",
-    "/home",
-    "/lib",
-    "/lib64",
-    "/media",
-    "/mnt",
-    "/opt",
-    "/proc",
-    "/root",
-    "/run",
-    "/sbin",
-    "/srv",
-    "/sys",
-    "/tmp",
-    "/usr",
-    "/usr/bin",
-    "/usr/include",
-    "/usr/lib",
-    "/usr/lib/systemd",
-    "/usr/lib/systemd/system",
-    "/usr/lib64",
-    "/usr/libexec",
-    "/usr/local",
-    "/usr/local/bin",
-    "/usr/local/lib",
-    "/usr/local/share",
-    "/usr/sbin",
-    "/usr/share",
-    "/usr/share/applications",
-    "/usr/share/bash-completion",
-    "/usr/share/bash-completion/completions",
-    "/usr/share/doc",
-    "/usr/share/icons",
-    "/usr/share/info",
-    "/usr/share/licenses",
-    "/usr/share/locale",
-    "/usr/share/man",
-    "/usr/share/man/man1",
-    "/usr/share/man/man5",
-    "/usr/share/man/man8",
-    "/usr/share/pixmaps",
-    "/usr/src",
-    "/var",
-    "/var/cache",
-    "/var/lib",
-    "/var/log",
-    "/var/opt",
-    "/var/spool",
-    "/var/tmp",
-];
+mod cpio;
+pub mod deps;
+pub mod header;
+pub mod payload;
+#[cfg(feature = "sign")]
+mod sign;
+pub mod tags;
+
+pub use deps::elf_requires;
+use deps::Dep;
+use header::{Header, Value};
 
 /// The `.rpm` writer.
 pub struct Rpm {
@@ -101,6 +58,9 @@ pub struct Rpm {
     build_host: String,
     sign_key: Option<std::path::PathBuf>,
 }
+
+/// Bytes reserved in the signature header for a later `rpmsign --addsign` (rpmbuild's size).
+const RESERVED_SPACE: usize = 4128;
 
 impl Rpm {
     /// A writer with this payload compression and Build Host tag.
@@ -121,34 +81,65 @@ impl Rpm {
         self
     }
 
-    #[cfg(feature = "sign")]
-    fn build(&self, b: &mut PackageBuilder) -> Result<rpm::Package, FormatError> {
-        let Some(key) = &self.sign_key else {
-            return b.build().map_err(rpm_err);
-        };
-        let mut signer = rpm::signature::pgp::Signer::from_asc_file(key).map_err(|e| {
-            FormatError::invalid("--rpm-sign-key", format!("'{}': {e}", key.display()))
-        })?;
-        if let Ok(p) = std::env::var("PKGR_RPM_PASSPHRASE") {
-            signer = signer.with_key_passphrase(p);
-        }
-        b.build_and_sign(signer).map_err(rpm_err)
-    }
-
-    #[cfg(not(feature = "sign"))]
-    fn build(&self, b: &mut PackageBuilder) -> Result<rpm::Package, FormatError> {
-        if self.sign_key.is_some() {
-            return Err(FormatError::invalid(
-                "--rpm-sign-key",
-                "this pkgr was built without rpm signing; rebuild it with `cargo build --features sign`",
-            ));
-        }
-        b.build().map_err(rpm_err)
-    }
-
     fn release(pkg: &Package) -> String {
         pkg.meta.iteration.clone().unwrap_or_else(|| "1".into())
     }
+
+    /// `[EPOCH:]VERSION-RELEASE`, as provides and changelogs spell it.
+    fn evr(pkg: &Package) -> String {
+        let epoch = pkg.meta.epoch.map(|e| format!("{e}:")).unwrap_or_default();
+        format!("{epoch}{}-{}", pkg.meta.version, Self::release(pkg))
+    }
+
+    /// The payload compressor's name as `PAYLOADCOMPRESSOR` gives it (none for an
+    /// uncompressed payload, as rpmbuild's `ufdio`).
+    fn compressor(&self) -> Option<&'static str> {
+        match self.compression.algorithm {
+            Algorithm::None => None,
+            Algorithm::Gzip => Some("gzip"),
+            Algorithm::Xz => Some("xz"),
+            Algorithm::Zstd => Some("zstd"),
+        }
+    }
+}
+
+/// rpm's `%{_isa}` name for an arch-specific package's `NAME(ISA)` provide.
+fn isa(rpm_arch: &str) -> Option<&'static str> {
+    Some(match rpm_arch {
+        "x86_64" => "x86-64",
+        "i686" => "x86-32",
+        "aarch64" => "aarch-64",
+        "ppc64le" | "ppc64" => "ppc-64",
+        "s390x" => "s390-64",
+        "armv7hl" | "armv5tel" => "arm-32",
+        "riscv64" => "riscv-64",
+        "loongarch64" => "loongarch-64",
+        _ => return None,
+    })
+}
+
+/// The lead's architecture number (rpm's `rpmrc` `arch_canon` table), for `file(1)`.
+fn archnum(rpm_arch: &str) -> u16 {
+    match rpm_arch {
+        "x86_64" | "i686" => 1,
+        "armv7hl" | "armv5tel" => 12,
+        "s390x" => 15,
+        "ppc64le" | "ppc64" => 16,
+        "aarch64" => 19,
+        _ => 0,
+    }
+}
+
+fn utf8(p: &PkgPath) -> Result<&str, FormatError> {
+    std::str::from_utf8(p.as_bytes()).map_err(|_| {
+        FormatError::invalid(
+            "file name",
+            format!(
+                "'{}' is not UTF-8, which RPM headers cannot hold",
+                p.display()
+            ),
+        )
+    })
 }
 
 /// RPM's version and release alphabet: letters, digits and `. _ + ~ ^`.
@@ -171,89 +162,6 @@ fn check_evr_part(field: &str, v: &str) -> Result<(), FormatError> {
         ));
     }
     Ok(())
-}
-
-/// Renders one relation in RPM syntax; alternatives become a rich dependency `(a or b)`.
-pub fn rpm_relation(r: &Relation) -> Dependency {
-    let atom = |a: &crate::relation::Atom| match &a.constraint {
-        None => a.name.clone(),
-        Some((op, v)) => format!("{} {} {}", a.name, rpm_op(*op), v),
-    };
-    if r.alternatives.len() > 1 {
-        let inner: Vec<String> = r.alternatives.iter().map(atom).collect();
-        return Dependency::any(format!("({})", inner.join(" or ")));
-    }
-    let a = &r.alternatives[0];
-    match &a.constraint {
-        None => Dependency::any(a.name.clone()),
-        Some((Op::Lt, v)) => Dependency::less(a.name.clone(), v.clone()),
-        Some((Op::Le, v)) => Dependency::less_eq(a.name.clone(), v.clone()),
-        Some((Op::Eq, v)) => Dependency::eq(a.name.clone(), v.clone()),
-        Some((Op::Ge, v)) => Dependency::greater_eq(a.name.clone(), v.clone()),
-        Some((Op::Gt, v)) => Dependency::greater(a.name.clone(), v.clone()),
-    }
-}
-
-/// RPM's spelling of a comparison.
-pub fn rpm_op(op: Op) -> &'static str {
-    match op {
-        Op::Lt => "<",
-        Op::Le => "<=",
-        Op::Eq => "=",
-        Op::Ge => ">=",
-        Op::Gt => ">",
-    }
-}
-
-/// The capabilities rpm's elfdeps(1) generates for the payload's external libraries, one
-/// decision per soname: `libfoo.so.1()(64bit)` for every `DT_NEEDED`, `libfoo.so.1(NODE)(64bit)`
-/// for every version node needed from it (`libc.so.6(GLIBC_2.14)(64bit)`), and `rtld(GNU_HASH)`
-/// for files with only a GNU hash table. The `(64bit)` suffix marks 64-bit ELF classes. Nothing
-/// is read from the build host: rpm resolves capabilities at install time.
-pub fn elf_requires(pkg: &Package) -> Vec<DependencyDecision> {
-    let mut caps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for f in &pkg.elf.files {
-        let suffix = if f.is_64 { "(64bit)" } else { "" };
-        for so in &f.external {
-            users.entry(so.clone()).or_default().push(f.path.display());
-            let set = caps.entry(so.clone()).or_default();
-            set.insert(format!("{so}(){suffix}"));
-            for (lib, node) in &f.version_needs {
-                if lib == so {
-                    set.insert(format!("{so}({node}){suffix}"));
-                }
-            }
-            if f.gnu_hash_only {
-                set.insert("rtld(GNU_HASH)".into());
-            }
-        }
-    }
-    caps.into_iter()
-        .map(|(so, set)| DependencyDecision {
-            format: "rpm".into(),
-            needed_by: users.remove(&so).unwrap_or_default(),
-            soname: so,
-            resolved: Some(set.into_iter().collect::<Vec<_>>().join(", ")),
-            source: "elfdeps rules (DT_NEEDED and version needs)".into(),
-        })
-        .collect()
-}
-
-fn rpm_err(e: rpm::Error) -> FormatError {
-    FormatError::Io(std::io::Error::other(format!("rpm: {e}")))
-}
-
-fn utf8(p: &PkgPath) -> Result<&str, FormatError> {
-    std::str::from_utf8(p.as_bytes()).map_err(|_| {
-        FormatError::invalid(
-            "file name",
-            format!(
-                "'{}' is not UTF-8, which RPM headers cannot hold",
-                p.display()
-            ),
-        )
-    })
 }
 
 impl Format for Rpm {
@@ -281,14 +189,14 @@ impl Format for Rpm {
     }
 
     fn full_version(&self, pkg: &Package) -> String {
-        let epoch = pkg.meta.epoch.map(|e| format!("{e}:")).unwrap_or_default();
-        format!("{epoch}{}-{}", pkg.meta.version, Self::release(pkg))
+        Self::evr(pkg)
     }
 
     fn validate(&self, pkg: &Package) -> Result<(), FormatError> {
         let m = &pkg.meta;
-        if m.name.is_empty()
-            || m.name.starts_with('-')
+        if !m
+            .name
+            .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
             || !m
                 .name
                 .chars()
@@ -297,7 +205,7 @@ impl Format for Rpm {
             return Err(FormatError::invalid(
                 "Name (-n/--name)",
                 format!(
-                    "'{}' is not a valid RPM package name: use letters, digits and . _ + -, not starting with '-'",
+                    "'{}' is not a valid RPM package name: use letters, digits and . _ + -, starting with a letter, digit or '_'",
                     m.name.escape_debug()
                 ),
             ));
@@ -335,8 +243,18 @@ impl Format for Rpm {
                 "the first line is empty",
             ));
         }
+        common::check_owners(pkg)?;
         for e in &pkg.entries {
             utf8(&e.path)?;
+            if e.path.as_bytes().iter().any(|b| b.is_ascii_control()) {
+                return Err(FormatError::invalid(
+                    "file name",
+                    format!(
+                        "'{}' contains a control character; RPM repository metadata (filelists.xml) and rpm's line-based file lists cannot hold it",
+                        e.path.display().escape_debug()
+                    ),
+                ));
+            }
             if let EntryKind::Symlink { target } = &e.kind {
                 if std::str::from_utf8(target).is_err() {
                     return Err(FormatError::invalid(
@@ -375,381 +293,349 @@ impl Format for Rpm {
         self.validate(pkg)?;
         let pkg = &*crate::format::with_units(pkg, crate::format::RPM_UNIT_DIR)?;
         let m = &pkg.meta;
-        let mut lines = m.description.lines();
-        let summary = lines.next().unwrap_or("").trim().to_string();
-        let rest = lines.collect::<Vec<_>>().join("\n");
-        let text = if rest.trim().is_empty() {
-            summary.as_str()
-        } else {
-            rest.trim()
-        };
-        // rpmlint: description lines stay within 79 columns; indented lines are kept verbatim.
-        let description = common::reflow(text, 79).join("\n");
-        let license = m.license.clone().unwrap_or_else(|| "Unknown".into());
-        let arch = self.architecture(pkg);
-        let when = rpm::Timestamp(ctx.mtime as u32);
-
-        let level = self.compression.level;
-        let compression = match self.compression.algorithm {
-            Algorithm::None => CompressionWithLevel::None,
-            Algorithm::Gzip => CompressionWithLevel::Gzip(level),
-            Algorithm::Xz => CompressionWithLevel::Xz(level),
-            Algorithm::Zstd => CompressionWithLevel::Zstd(level as i32),
-        };
-        let config = BuildConfig::v4().compression(compression).source_date(when);
-
-        let mut b = PackageBuilder::new(&m.name, &m.version, &license, &arch, &summary);
-        b.using_config(config)
-            .release(Self::release(pkg))
-            .description(description)
-            .packager(m.maintainer.clone())
-            .group(m.category.clone())
-            .build_host(&self.build_host);
-        if let Some(e) = m.epoch {
-            b.epoch(e);
-        }
-        if let Some(u) = &m.url {
-            b.url(u.clone());
-        }
-        if let Some(v) = &m.vendor {
-            b.vendor(v.clone());
-        }
-        b.add_changelog_entry(
-            format!("{} - {}-{}", m.maintainer, m.version, Self::release(pkg)),
-            "- Package built by pkgr.",
-            when,
-        );
-
-        // Relations.
-        if ctx.auto_depends {
-            if let Some(py) = &pkg.python {
-                b.requires(Dependency::any(py.executable.clone()));
-            }
-            let decisions = elf_requires(pkg);
-            crate::format::report_decisions(&decisions, ctx)?;
-            let caps: BTreeSet<&str> = decisions
-                .iter()
-                .filter_map(|d| d.resolved.as_deref())
-                .flat_map(|r| r.split(", "))
-                .collect();
-            for c in caps {
-                b.requires(Dependency::any(c));
-            }
-        }
-        let r = &pkg.relations;
-        for rel in r.depends.iter().chain(&r.pre_depends) {
-            b.requires(rpm_relation(rel));
-        }
-        for rel in &r.provides {
-            b.provides(rpm_relation(rel));
-        }
-        for rel in &r.conflicts {
-            b.conflicts(rpm_relation(rel));
-        }
-        for rel in &r.replaces {
-            b.obsoletes(rpm_relation(rel));
-        }
-        for rel in &r.recommends {
-            b.recommends(rpm_relation(rel));
-        }
-        for rel in &r.suggests {
-            b.suggests(rpm_relation(rel));
-        }
-
-        // Scripts.
-        for (i, slot) in scripts::RPM.iter().enumerate() {
-            let Some(s) = scripts::render(pkg, slot) else {
-                continue;
-            };
-            let body = match s.text.split_once('\n') {
-                Some((_, rest)) => rest.to_string(),
-                None => String::new(),
-            };
-            let scriptlet = Scriptlet::new(body).prog(s.interpreter.clone());
-            match i {
-                0 => b.pre_install_script(scriptlet),
-                1 => b.post_install_script(scriptlet),
-                2 => b.pre_uninstall_script(scriptlet),
-                _ => b.post_uninstall_script(scriptlet),
-            };
-        }
-
-        // Files.
-        let doc = PkgPath::parse("/usr/share/doc").map_err(std::io::Error::other)?;
-        for e in &pkg.entries {
-            let path = utf8(&e.path)?;
-            let perms = (e.mode & 0o7777) as u16;
-            match &e.kind {
-                EntryKind::Dir => {
-                    if SYSTEM_DIRS.contains(&path) {
-                        continue;
-                    }
-                    let o = FileOptions::dir(path)
-                        .permissions(perms)
-                        .user(e.user.clone())
-                        .group(e.group.clone())
-                        .modified_at(when);
-                    b.with_dir_entry(o).map_err(rpm_err)?;
-                }
-                EntryKind::Symlink { target } => {
-                    let t = String::from_utf8_lossy(target).into_owned();
-                    let o = FileOptions::symlink(path, t)
-                        .user(e.user.clone())
-                        .group(e.group.clone())
-                        .modified_at(when);
-                    b.with_symlink(o).map_err(rpm_err)?;
-                }
-                EntryKind::File { .. } | EntryKind::HardLink { .. } => {
-                    let mut o = FileOptions::new(path)
-                        .permissions(perms)
-                        .user(e.user.clone())
-                        .group(e.group.clone())
-                        .modified_at(when);
-                    if e.config {
-                        o = o.config().noreplace();
-                    } else if e.path.starts_with(&doc) {
-                        o = o.doc();
-                    }
-                    // A hard link is stored as a copy of its target's contents.
-                    let content = match &e.kind {
-                        EntryKind::HardLink { target } => pkg.entry(target).map(|t| &t.kind),
-                        k => Some(k),
-                    };
-                    match content {
-                        Some(EntryKind::File {
-                            content: Content::Path(p),
-                            ..
-                        }) => {
-                            b.with_file(p, o).map_err(rpm_err)?;
-                        }
-                        Some(EntryKind::File {
-                            content: Content::Bytes(d),
-                            ..
-                        }) => {
-                            b.with_file_contents(d.clone(), o).map_err(rpm_err)?;
-                        }
-                        _ => {
-                            return Err(FormatError::invalid(
-                                "payload",
-                                format!("'{}' links to a file that is not in the package", e.path),
-                            ))
-                        }
-                    }
-                }
-            }
-        }
-        // The rpm crate reads and compresses the payload inside build(): no byte progress.
-        ctx.listener.begin("rpm", 0);
-        let built = self.build(&mut b);
+        let mtime = u32::try_from(ctx.mtime)
+            .map_err(|_| FormatError::invalid("SOURCE_DATE_EPOCH", "RPM timestamps are 32-bit"))?;
+        let skip = |p: &PkgPath| crate::sysdirs::is_system_dir(&p.display());
+        let list = payload::FileList::new(pkg, &skip)?;
+        ctx.listener.begin("rpm", pkg.payload_bytes());
+        let written = payload::write(&list, pkg, self.compression, mtime, ctx);
         ctx.listener.end();
-        let built = built?;
-        let mut w = out;
-        built.write(&mut w).map_err(rpm_err)?;
+        let mut written = written?;
+
+        let mut h = Header::default();
+        self.put_metadata(&mut h, pkg, mtime);
+        list.put_tags(&mut h, &written.digests, mtime);
+        if list.large {
+            h.put(tags::LONGSIZE, Value::Int64(vec![list.total_size()]));
+        } else {
+            h.put(tags::SIZE, Value::Int32(vec![list.total_size() as u32]));
+        }
+        let interp_args = self.put_scripts(&mut h, pkg);
+        self.put_relations(&mut h, pkg, ctx, &list, interp_args)?;
+        h.put(tags::PAYLOADFORMAT, Value::Str("cpio".into()));
+        if let Some(c) = self.compressor() {
+            h.put(tags::PAYLOADCOMPRESSOR, Value::Str(c.into()));
+        }
+        h.put(
+            tags::PAYLOADFLAGS,
+            Value::Str(match self.compression.algorithm {
+                Algorithm::None => String::new(),
+                _ => self.compression.level.to_string(),
+            }),
+        );
+        h.put(
+            tags::PAYLOADDIGEST,
+            Value::StrArray(vec![written.sha256.clone()]),
+        );
+        h.put(
+            tags::PAYLOADDIGESTALGO,
+            Value::Int32(vec![tags::HASH_SHA256]),
+        );
+        h.put(
+            tags::PAYLOADDIGESTALT,
+            Value::StrArray(vec![written.sha256_uncompressed.clone()]),
+        );
+        let header = h.to_bytes(tags::HEADERIMMUTABLE);
+
+        let sig = self.signature(&header, &mut written, mtime)?;
+        let nvr = format!("{}-{}-{}", m.name, m.version, Self::release(pkg));
+        out.write_all(&header::lead(&nvr, archnum(&self.architecture(pkg))))?;
+        out.write_all(&sig)?;
+        out.write_all(&[0u8; 7][..(8 - sig.len() % 8) % 8])?;
+        out.write_all(&header)?;
+        io::copy(&mut written.file, out)?;
         Ok(())
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Entry, Metadata, Phase, PythonRequirement};
-
-    fn pkg() -> Package {
-        let mut p = Package {
-            meta: Metadata {
-                name: "hello".into(),
-                version: "1.0~rc1".into(),
-                iteration: None,
-                epoch: Some(1),
-                architecture: "amd64".into(),
-                maintainer: "A B <a@example.org>".into(),
-                description: "Say hello\nLonger text.".into(),
-                category: "misc".into(),
-                priority: "optional".into(),
-                license: Some("MIT".into()),
-                ..Default::default()
-            },
-            ..Default::default()
-        };
-        let path = |s: &str| PkgPath::parse(s).unwrap();
-        p.entries.push(Entry::bytes(
-            path("/opt/venvs/hello/bin/run"),
-            b"#!/bin/sh\necho hi\n".to_vec(),
-            0o755,
-        ));
-        p.entries.push(Entry::symlink(
-            path("/opt/venvs/hello/bin/python3"),
-            b"/usr/bin/python3.11".to_vec(),
-        ));
-        let mut conf = Entry::bytes(path("/etc/hello.conf"), b"x=1\n".to_vec(), 0o644);
-        conf.config = true;
-        p.entries.push(conf);
-        p.finalize().unwrap();
-        p.relations
-            .depends
-            .push(Relation::parse("libpq5 (>= 15) | libpq-ng").unwrap());
-        p.relations
-            .replaces
-            .push(Relation::parse("old-hello (<< 1.0)").unwrap());
-        p.relations
-            .recommends
-            .push(Relation::parse("curl").unwrap());
-        p.relations
-            .suggests
-            .push(Relation::parse("jq (>= 1.6)").unwrap());
-        p.python = Some(PythonRequirement {
-            minor: "3.11".into(),
-            full: "3.11.2".into(),
-            executable: "/usr/bin/python3.11".into(),
-        });
-        p.add_fragment(Phase::AfterInstall, "compile", "echo compile".into());
-        p
-    }
-
-    #[test]
-    fn relations_translate_every_operator_and_alternatives() {
-        for (deb, rpm) in [
-            ("aa (<< 1)", "aa < 1"),
-            ("aa (<= 1)", "aa <= 1"),
-            ("aa (= 1)", "aa = 1"),
-            ("aa (>= 1)", "aa >= 1"),
-            ("aa (>> 1)", "aa > 1"),
-            ("aa", "aa"),
-            ("python3.11 (>= 3.11.2)", "python3.11 >= 3.11.2"),
-            ("aa (>= 1) | bb", "(aa >= 1 or bb)"),
-        ] {
-            let d = rpm_relation(&Relation::parse(deb).unwrap());
-            let shown = if d.version.is_empty() {
-                d.name.clone()
-            } else {
-                let op = if d.flags.contains(rpm::DependencyFlags::LESS)
-                    && d.flags.contains(rpm::DependencyFlags::EQUAL)
-                {
-                    "<="
-                } else if d.flags.contains(rpm::DependencyFlags::GREATER)
-                    && d.flags.contains(rpm::DependencyFlags::EQUAL)
-                {
-                    ">="
-                } else if d.flags.contains(rpm::DependencyFlags::LESS) {
-                    "<"
-                } else if d.flags.contains(rpm::DependencyFlags::GREATER) {
-                    ">"
-                } else {
-                    "="
-                };
-                format!("{} {op} {}", d.name, d.version)
-            };
-            assert_eq!(shown, rpm, "{deb}");
+impl Rpm {
+    /// The descriptive tags.
+    fn put_metadata(&self, h: &mut Header, pkg: &Package, mtime: u32) {
+        let m = &pkg.meta;
+        let mut lines = m.description.lines();
+        let summary = lines.next().unwrap_or("").trim().to_string();
+        // %description is the whole text, the summary line first (as fpm writes it), the rest
+        // reflowed: rpmlint wants lines within 79 columns; indented lines are kept verbatim.
+        let rest = lines.collect::<Vec<_>>().join("\n");
+        let mut description = summary.clone();
+        for line in common::reflow(rest.trim_matches('\n'), 79) {
+            description.push('\n');
+            description.push_str(&line);
         }
+        let s = |v: &str| Value::Str(v.to_string());
+        h.put(tags::HEADERI18NTABLE, Value::StrArray(vec!["C".into()]));
+        h.put(tags::NAME, s(&m.name));
+        h.put(tags::VERSION, s(&m.version));
+        h.put(tags::RELEASE, Value::Str(Self::release(pkg)));
+        if let Some(e) = m.epoch {
+            h.put(tags::EPOCH, Value::Int32(vec![e]));
+        }
+        h.put(tags::SUMMARY, Value::I18n(summary));
+        h.put(tags::DESCRIPTION, Value::I18n(description));
+        h.put(tags::BUILDTIME, Value::Int32(vec![mtime]));
+        h.put(tags::BUILDHOST, s(&self.build_host));
+        if let Some(v) = &m.vendor {
+            h.put(tags::VENDOR, s(v));
+        }
+        h.put(tags::LICENSE, s(m.license.as_deref().unwrap_or("Unknown")));
+        h.put(tags::PACKAGER, s(&m.maintainer));
+        h.put(tags::GROUP, Value::I18n(m.category.clone()));
+        if let Some(u) = &m.url {
+            h.put(tags::URL, s(u));
+        }
+        h.put(tags::OS, s("linux"));
+        h.put(tags::ARCH, Value::Str(self.architecture(pkg)));
+        h.put(
+            tags::SOURCERPM,
+            Value::Str(format!(
+                "{}-{}-{}.src.rpm",
+                m.name,
+                m.version,
+                Self::release(pkg)
+            )),
+        );
+        h.put(
+            tags::RPMVERSION,
+            Value::Str(format!("pkgr {}", env!("CARGO_PKG_VERSION"))),
+        );
+        h.put(tags::CHANGELOGTIME, Value::Int32(vec![mtime]));
+        h.put(
+            tags::CHANGELOGNAME,
+            Value::StrArray(vec![format!("{} - {}", m.maintainer, Self::evr(pkg))]),
+        );
+        h.put(
+            tags::CHANGELOGTEXT,
+            Value::StrArray(vec!["- Package built by pkgr.".into()]),
+        );
+        h.put(tags::ENCODING, s("utf-8"));
     }
 
-    #[test]
-    fn writes_a_package_the_rpm_crate_reads_back() {
-        let p = pkg();
-        let t = Rpm::new(
-            Compression::new(Algorithm::Zstd, None).unwrap(),
-            "pkgr".into(),
-        );
-        assert_eq!(t.file_name(&p), "hello-1.0~rc1-1.x86_64.rpm");
-        let l = crate::listener::Collect::default();
-        let ctx = WriteContext {
-            mtime: 1_700_000_000,
-            listener: &l,
-            auto_depends: true,
-            strict: false,
-        };
-        let mut out = Vec::new();
-        t.write(&p, &mut out, &ctx).unwrap();
-        let mut again = Vec::new();
-        t.write(&p, &mut again, &ctx).unwrap();
-        assert_eq!(out, again, "reproducible");
-        let r = rpm::Package::parse(&mut &out[..]).unwrap();
-        let md = &r.metadata;
-        assert_eq!(md.get_name().unwrap(), "hello");
-        assert_eq!(md.get_version().unwrap(), "1.0~rc1");
-        assert_eq!(md.get_release().unwrap(), "1");
-        assert_eq!(md.get_epoch().unwrap(), 1);
-        assert_eq!(md.get_arch().unwrap(), "x86_64");
-        assert_eq!(md.get_build_host().unwrap(), "pkgr");
-        assert_eq!(md.get_build_time().unwrap(), 1_700_000_000);
-        let paths: Vec<String> = md
-            .get_file_paths()
-            .unwrap()
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        assert!(
-            paths.contains(&"/opt/venvs/hello/bin/run".to_string()),
-            "{paths:?}"
-        );
-        assert!(
-            !paths.contains(&"/opt".to_string()) && !paths.contains(&"/etc".to_string()),
-            "system dirs are not owned: {paths:?}"
-        );
-        assert!(paths.contains(&"/opt/venvs".to_string()));
-        let reqs: Vec<String> = md
-            .get_requires()
-            .unwrap()
-            .iter()
-            .map(|d| d.name.clone())
-            .collect();
-        assert!(
-            reqs.contains(&"/usr/bin/python3.11".to_string()),
-            "{reqs:?}"
-        );
-        assert!(
-            reqs.contains(&"(libpq5 >= 15 or libpq-ng)".to_string()),
-            "{reqs:?}"
-        );
-        let obs: Vec<String> = md
-            .get_obsoletes()
-            .unwrap()
-            .iter()
-            .map(|d| d.name.clone())
-            .collect();
-        assert_eq!(obs, ["old-hello"]);
-        let rec: Vec<String> = md
-            .get_recommends()
-            .unwrap()
-            .iter()
-            .map(|d| d.name.clone())
-            .collect();
-        assert_eq!(rec, ["curl"]);
-        let sug: Vec<String> = md
-            .get_suggests()
-            .unwrap()
-            .iter()
-            .map(|d| d.name.clone())
-            .collect();
-        assert_eq!(sug, ["jq"]);
-        let post = md.get_post_install_script().unwrap();
-        assert!(post.script.contains("echo compile"), "{}", post.script);
-        let files = md.get_file_entries().unwrap();
-        let conf = files
-            .iter()
-            .find(|f| f.path().to_str() == Some("/etc/hello.conf"))
-            .unwrap();
-        assert!(
-            conf.flags().contains(rpm::FileFlags::CONFIG)
-                && conf.flags().contains(rpm::FileFlags::NOREPLACE)
-        );
-        assert!(files
-            .iter()
-            .all(|f| f.modified_at() == rpm::Timestamp(1_700_000_000)));
+    /// The scriptlets and their interpreters; true when one has an interpreter argument.
+    fn put_scripts(&self, h: &mut Header, pkg: &Package) -> bool {
+        let mut args = false;
+        for (slot, (body_tag, prog_tag)) in scripts::RPM.iter().zip([
+            (tags::PREIN, tags::PREINPROG),
+            (tags::POSTIN, tags::POSTINPROG),
+            (tags::PREUN, tags::PREUNPROG),
+            (tags::POSTUN, tags::POSTUNPROG),
+        ]) {
+            let Some(s) = scripts::render(pkg, slot) else {
+                continue;
+            };
+            let body = s.text.split_once('\n').map_or("", |(_, b)| b).to_string();
+            h.put(body_tag, Value::Str(body));
+            if s.interpreter.len() > 1 {
+                args = true;
+                h.put(prog_tag, Value::StrArray(s.interpreter.clone()));
+            } else {
+                h.put(prog_tag, Value::Str(s.interpreter[0].clone()));
+            }
+        }
+        args
     }
 
-    #[test]
-    fn versions_follow_rpm_rules() {
-        let t = Rpm::new(
-            Compression::new(Algorithm::Zstd, None).unwrap(),
-            "pkgr".into(),
+    /// Every dependency kind, with pkgr's inferred requirements and the rpmlib features.
+    fn put_relations(
+        &self,
+        h: &mut Header,
+        pkg: &Package,
+        ctx: &WriteContext,
+        list: &payload::FileList,
+        interp_args: bool,
+    ) -> Result<(), FormatError> {
+        let r = &pkg.relations;
+        let rel =
+            |l: &[crate::relation::Relation]| l.iter().map(deps::relation).collect::<Vec<_>>();
+        let mut requires = Vec::new();
+        if ctx.auto_depends {
+            if let Some(py) = &pkg.python {
+                requires.push(Dep::any(py.executable.clone(), 0));
+            }
+            let decisions = elf_requires(pkg);
+            crate::format::report_decisions(&decisions, ctx)?;
+            for d in &decisions {
+                for cap in d.resolved.iter().flat_map(|r| r.split(", ")) {
+                    requires.push(Dep::any(cap, 0));
+                }
+            }
+        }
+        requires.extend(rel(&r.depends));
+        requires.extend(rel(&r.pre_depends));
+        for (slot, sense) in scripts::RPM.iter().zip([
+            tags::SENSE_SCRIPT_PRE,
+            tags::SENSE_SCRIPT_POST,
+            tags::SENSE_SCRIPT_PREUN,
+            tags::SENSE_SCRIPT_POSTUN,
+        ]) {
+            if let Some(s) = scripts::render(pkg, slot) {
+                requires.push(Dep::any(
+                    s.interpreter[0].clone(),
+                    tags::SENSE_INTERP | sense,
+                ));
+            }
+        }
+        let evr = Self::evr(pkg);
+        let mut provides = vec![Dep {
+            name: pkg.meta.name.clone(),
+            flags: tags::SENSE_EQUAL,
+            version: evr.clone(),
+        }];
+        if let Some(isa) = isa(&self.architecture(pkg)) {
+            provides.push(Dep {
+                name: format!("{}({isa})", pkg.meta.name),
+                flags: tags::SENSE_EQUAL,
+                version: evr.clone(),
+            });
+        }
+        if list.files.iter().any(|f| f.flags & 1 != 0) {
+            // rpmbuild's config(NAME) capability: the package's %config files at this EVR.
+            let config = Dep {
+                name: format!("config({})", pkg.meta.name),
+                flags: tags::SENSE_EQUAL | tags::SENSE_CONFIG,
+                version: evr,
+            };
+            provides.push(config.clone());
+            requires.push(config);
+        }
+        provides.extend(rel(&r.provides));
+        let (conflicts, obsoletes) = (rel(&r.conflicts), rel(&r.replaces));
+        let (recommends, suggests) = (rel(&r.recommends), rel(&r.suggests));
+        let all: Vec<&Dep> = requires
+            .iter()
+            .chain(&provides)
+            .chain(&conflicts)
+            .chain(&obsoletes)
+            .chain(&recommends)
+            .chain(&suggests)
+            .collect();
+        let features = deps::features(
+            self.compressor(),
+            !list.sets.is_empty(),
+            list.large,
+            &all,
+            interp_args,
         );
-        let mut p = pkg();
-        p.meta.version = "1.0-2".into();
-        let e = t.validate(&p).unwrap_err().to_string();
-        assert!(e.contains("--iteration"), "{e}");
-        let mut p = pkg();
-        p.meta.iteration = Some("1\nRequires: evil".into());
-        assert!(t.validate(&p).is_err());
+        requires.extend(features);
+        deps::put(
+            h,
+            requires,
+            tags::REQUIRENAME,
+            tags::REQUIREFLAGS,
+            tags::REQUIREVERSION,
+        );
+        deps::put(
+            h,
+            provides,
+            tags::PROVIDENAME,
+            tags::PROVIDEFLAGS,
+            tags::PROVIDEVERSION,
+        );
+        deps::put(
+            h,
+            conflicts,
+            tags::CONFLICTNAME,
+            tags::CONFLICTFLAGS,
+            tags::CONFLICTVERSION,
+        );
+        deps::put(
+            h,
+            obsoletes,
+            tags::OBSOLETENAME,
+            tags::OBSOLETEFLAGS,
+            tags::OBSOLETEVERSION,
+        );
+        deps::put(
+            h,
+            recommends,
+            tags::RECOMMENDNAME,
+            tags::RECOMMENDFLAGS,
+            tags::RECOMMENDVERSION,
+        );
+        deps::put(
+            h,
+            suggests,
+            tags::SUGGESTNAME,
+            tags::SUGGESTFLAGS,
+            tags::SUGGESTVERSION,
+        );
+        Ok(())
+    }
+
+    /// The signature header for `header` and the payload: digests, sizes, reserved space, and
+    /// the OpenPGP signature of the header with `--rpm-sign-key`.
+    fn signature(
+        &self,
+        header: &[u8],
+        written: &mut payload::Written,
+        mtime: u32,
+    ) -> Result<Vec<u8>, FormatError> {
+        let mut md5 = Md5::new();
+        md5.update(header);
+        let mut buf = vec![0u8; 1 << 17];
+        loop {
+            let n = written.file.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            md5.update(&buf[..n]);
+        }
+        io::Seek::rewind(&mut written.file)?;
+        let mut s = Header::default();
+        s.put(
+            tags::SIG_SHA1,
+            Value::Str(crate::output::hex(&Sha1::digest(header))),
+        );
+        s.put(
+            tags::SIG_SHA256,
+            Value::Str(crate::output::hex(&Sha256::digest(header))),
+        );
+        let total = header.len() as u64 + written.size;
+        match u32::try_from(total) {
+            Ok(n) => s.put(tags::SIG_SIZE, Value::Int32(vec![n])),
+            Err(_) => s.put(tags::SIG_LONGSIZE, Value::Int64(vec![total])),
+        }
+        s.put(tags::SIG_MD5, Value::Bin(md5.finalize().to_vec()));
+        match u32::try_from(written.archive_size) {
+            Ok(n) => s.put(tags::SIG_PAYLOADSIZE, Value::Int32(vec![n])),
+            Err(_) => s.put(
+                tags::SIG_LONGARCHIVESIZE,
+                Value::Int64(vec![written.archive_size]),
+            ),
+        }
+        s.put(tags::SIG_RESERVEDSPACE, Value::Bin(vec![0; RESERVED_SPACE]));
+        if let Some(key) = &self.sign_key {
+            self.sign(&mut s, key, header, mtime)?;
+        }
+        Ok(s.to_bytes(tags::HEADERSIGNATURES))
+    }
+
+    #[cfg(feature = "sign")]
+    fn sign(
+        &self,
+        s: &mut Header,
+        key: &std::path::Path,
+        header: &[u8],
+        mtime: u32,
+    ) -> Result<(), FormatError> {
+        let (tag, sig) = sign::sign_header(key, header, mtime)?;
+        s.put(tag, Value::Bin(sig));
+        Ok(())
+    }
+
+    #[cfg(not(feature = "sign"))]
+    fn sign(
+        &self,
+        _s: &mut Header,
+        _key: &std::path::Path,
+        _header: &[u8],
+        _mtime: u32,
+    ) -> Result<(), FormatError> {
+        Err(FormatError::invalid(
+            "--rpm-sign-key",
+            "this pkgr was built without rpm signing; rebuild it with `cargo build --features sign`",
+        ))
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,12 +1,15 @@
 //! The tarball writer: the payload as a plain tar (`.tar`, `.tar.gz`, `.tar.xz`, `.tar.zst`),
 //! laid out by [`crate::archive`] (deterministic, `./`-relative names, root:root), so that
 //! `tar -C / -xf NAME.tar.zst` installs it. `--tar-prefix DIR` roots every entry below `DIR`
-//! instead. A tarball has no maintainer scripts: a venv's byte-code is compiled on first use.
+//! instead. The base system's directories ([`crate::sysdirs`]) get no entry of their own, so
+//! extracting at `/` never changes their modes. A tarball has no maintainer scripts: a venv's
+//! byte-code is compiled on first use.
 
 use std::io::Write;
 
 use crate::archive::{self, TarOptions};
 use crate::compress::Compression;
+use crate::format::common;
 use crate::format::{Format, FormatError, WriteContext};
 use crate::model::{Entry, Package, PkgPath};
 
@@ -94,17 +97,28 @@ impl Format for Tar {
         }
     }
 
+    /// A tarball has no metadata of its own, but its file name is built from the name, version,
+    /// iteration and architecture: each must be one safe file-name component
+    /// ([`common::check_file_name_part`]), and the architecture a known one. Owners must fit
+    /// tar's name fields ([`common::check_owners`]).
     fn validate(&self, pkg: &Package) -> Result<(), FormatError> {
-        if pkg.meta.name.is_empty() || pkg.meta.name.contains(['/', '\n']) {
+        let m = &pkg.meta;
+        common::check_file_name_part("Name (-n/--name)", &m.name)?;
+        common::check_file_name_part("Version (-v/--version)", &m.version)?;
+        if let Some(i) = &m.iteration {
+            common::check_file_name_part("Iteration (--iteration)", i)?;
+        }
+        if common::arch(&m.architecture).is_none() {
             return Err(FormatError::invalid(
-                "Name (-n/--name)",
+                "Architecture (-a/--architecture)",
                 format!(
-                    "'{}' cannot be part of a file name",
-                    pkg.meta.name.escape_debug()
+                    "'{}' is not a known architecture; use 'native' or one of: {}",
+                    m.architecture.escape_debug(),
+                    common::known_architectures()
                 ),
             ));
         }
-        Ok(())
+        common::check_owners(pkg)
     }
 
     fn write(
@@ -115,7 +129,13 @@ impl Format for Tar {
     ) -> Result<(), FormatError> {
         self.validate(pkg)?;
         let pkg = crate::format::with_units(pkg, crate::format::RPM_UNIT_DIR)?;
-        let pkg = self.rooted(&pkg)?;
+        let mut pkg = self.rooted(&pkg)?;
+        // No entry for the base system's directories: `tar -x` at / creates what is missing
+        // and never changes an existing /usr, /etc or /opt.
+        pkg.entries.retain(|e| {
+            e.kind != crate::model::EntryKind::Dir
+                || !crate::sysdirs::is_system_dir(&e.path.display())
+        });
         let enc = self.compression.encoder(out)?;
         let opts = TarOptions {
             progress: Some(ctx.listener),
@@ -156,6 +176,7 @@ mod tests {
             listener: &l,
             auto_depends: true,
             strict: false,
+            scratch: None,
         };
         for (prefix, want) in [
             (None, "./opt/app/run"),

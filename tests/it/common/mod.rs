@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
+mod scratch;
+pub use scratch::*;
+
 /// The repository root.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -132,6 +135,7 @@ pub fn build_venv_targets(
     let dir = tempfile::tempdir().expect("tempdir");
     let app = fixture_copy(fixture, dir.path());
     let work = dir.path().join(workdir_name);
+    std::fs::create_dir_all(&work).unwrap();
     let out_dir = dir.path().join("out");
     std::fs::create_dir_all(&out_dir).unwrap();
     let mut cmd = pkgr();
