@@ -18,18 +18,32 @@
 use std::io::{self, Write};
 use std::str::FromStr;
 
-/// A compression algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A compression algorithm, as `--deb-compression`, `--rpm-compression` and `--tar-compression`
+/// (and their pkgr.toml keys) take it: each name and its usual spellings (`gz`/`gzip`,
+/// `zst`/`zstd`) are accepted for every format.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize, serde::Serialize,
+)]
 pub enum Algorithm {
     /// No compression.
+    #[value(name = "none")]
+    #[serde(rename = "none")]
     None,
     /// gzip (RFC 1952), levels 0-9, default 9.
+    #[value(name = "gz", alias = "gzip")]
+    #[serde(rename = "gz", alias = "gzip")]
     Gzip,
     /// xz (LZMA2), levels 0-9, default 6 (the `xz` and `dpkg-deb` default).
+    #[value(name = "xz")]
+    #[serde(rename = "xz")]
     Xz,
     /// Zstandard, levels 1-22, default 3 (the `zstd` and `dpkg-deb -Zzstd` default).
+    #[value(name = "zst", alias = "zstd")]
+    #[serde(rename = "zst", alias = "zstd")]
     Zstd,
 }
+
+crate::options::not_a_path!(Algorithm);
 
 /// An algorithm, a level and a thread count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,13 +129,48 @@ impl Algorithm {
         }
     }
 
-    fn name(self) -> &'static str {
+    /// The name `pkgr inspect` shows (`gzip`, `xz`, `zstd`, `none`).
+    pub fn name(self) -> &'static str {
         match self {
             Algorithm::None => "none",
             Algorithm::Gzip => "gzip",
             Algorithm::Xz => "xz",
             Algorithm::Zstd => "zstd",
         }
+    }
+}
+
+impl Algorithm {
+    /// The compression of a stream, from its magic bytes: gzip (RFC 1952) `1f 8b`, xz
+    /// `fd 37 7a 58 5a 00`, zstd `28 b5 2f fd`; anything else is taken as uncompressed.
+    ///
+    /// # Errors
+    /// A message for bzip2 (`BZh`), which pkgr recognises but does not read.
+    pub fn sniff(head: &[u8]) -> Result<Algorithm, String> {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Ok(Algorithm::Gzip)
+        } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+            Ok(Algorithm::Xz)
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Ok(Algorithm::Zstd)
+        } else if head.starts_with(b"BZh") {
+            Err("bzip2 compression is not supported (pkgr reads gzip, xz and zstd)".into())
+        } else {
+            Ok(Algorithm::None)
+        }
+    }
+
+    /// A decoder over `r`. gzip and xz accept concatenated streams, as `gzip -d` and `xz -d` do.
+    ///
+    /// # Errors
+    /// zstd's error setting up its decoder.
+    pub fn decoder<'a, R: io::BufRead + 'a>(self, r: R) -> io::Result<Box<dyn io::Read + 'a>> {
+        Ok(match self {
+            Algorithm::None => Box::new(r),
+            Algorithm::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(r)),
+            Algorithm::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(r)),
+            Algorithm::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(r)?),
+        })
     }
 }
 

@@ -15,7 +15,7 @@ pub trait Listener: Sync {
     /// The current step is finished.
     fn end(&self) {}
     /// A shared-library dependency decision (shown with `--verbose`, kept for `--json`).
-    fn dependency(&self, d: &crate::format::DependencyDecision) {
+    fn dependency(&self, d: &crate::format::common::DependencyDecision) {
         self.detail(&d.to_string());
     }
     /// Something the user should fix or know, that did not stop the build.

@@ -16,7 +16,7 @@ struct Stderr {
     tty: bool,
     bar: Mutex<Option<indicatif::ProgressBar>>,
     warnings: Mutex<Vec<String>>,
-    dependencies: Mutex<Vec<pkgr::format::DependencyDecision>>,
+    dependencies: Mutex<Vec<pkgr::format::common::DependencyDecision>>,
 }
 
 impl Stderr {
@@ -81,7 +81,7 @@ impl Listener for Stderr {
             self.say(format!("pkgr: {msg}"));
         }
     }
-    fn dependency(&self, d: &pkgr::format::DependencyDecision) {
+    fn dependency(&self, d: &pkgr::format::common::DependencyDecision) {
         self.detail(&d.to_string());
         if let Ok(mut v) = self.dependencies.lock() {
             v.push(d.clone());
@@ -127,16 +127,22 @@ impl Listener for Stderr {
     }
 }
 
+impl Stderr {
+    /// A listener for a build, quiet or verbose as the plan says (`-q`, `--verbose`, or the
+    /// recipe's `quiet`/`verbose`).
+    fn new(quiet: bool, verbose: bool) -> Self {
+        Stderr {
+            quiet,
+            verbose,
+            tty: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            bar: Mutex::new(None),
+            warnings: Mutex::new(Vec::new()),
+            dependencies: Mutex::new(Vec::new()),
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<(), Stop> {
-    let listener = Stderr {
-        quiet: cli.quiet,
-        verbose: cli.verbose,
-        tty: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-        bar: Mutex::new(None),
-        warnings: Mutex::new(Vec::new()),
-        dependencies: Mutex::new(Vec::new()),
-    };
-    let json = cli.json;
     let sde = std::env::var("SOURCE_DATE_EPOCH").ok();
     match cli.into_action(sde.as_deref())? {
         Action::PrintVersion => out(format!("pkgr {}\n", env!("CARGO_PKG_VERSION")).as_bytes())?,
@@ -157,8 +163,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
             out(format!("{}\n", path.display()).as_bytes())?;
         }
         Action::Inspect { file, json } => {
-            let report =
-                pkgr::inspect::inspect(&file).map_err(|e| pkgr::Error::Usage(e.to_string()))?;
+            let report = pkgr::inspect::inspect(&file).map_err(pkgr::Error::from)?;
             if json {
                 let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
                 text.push('\n');
@@ -167,9 +172,12 @@ fn run(cli: Cli) -> Result<(), Stop> {
                 out(pkgr::inspect::render_text(&report).as_bytes())?;
             }
         }
-        Action::Build(req) => {
-            let built = pkgr::run(&req, &listener)?;
-            if json {
+        Action::Build(plan) => {
+            let run = &plan.options.run;
+            let flag = pkgr::options::run::RunArgs::flag;
+            let listener = Stderr::new(flag(run.quiet), flag(run.verbose));
+            let built = pkgr::run(&plan, &listener)?;
+            if flag(run.json) {
                 let warnings = listener
                     .warnings
                     .lock()
@@ -208,7 +216,17 @@ fn main() -> ExitCode {
             "pkgr: warning: cannot handle signals: {e}"
         );
     }
-    match run(Cli::parse()) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let parsed = if pkgr::cli::asks_for_own_version(&args) {
+        Ok(Cli::print_own_version())
+    } else {
+        Cli::try_parse_from(&args)
+    };
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`pkgr inspect x | head -1`): its choice, not a failure.
         Err(Stop::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

@@ -34,6 +34,19 @@ pub enum OutputError {
     },
 }
 
+impl OutputError {
+    /// An existing output, a missing directory or a directory in the way is the user's to fix
+    /// (exit 2); a failed write is a failed build (exit 1).
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            OutputError::Exists(_) | OutputError::NoDir(_) | OutputError::IsDir(_) => {
+                crate::ErrorKind::Usage
+            }
+            OutputError::Io { .. } => crate::ErrorKind::Build,
+        }
+    }
+}
+
 /// A finished artifact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Artifact {

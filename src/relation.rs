@@ -1,26 +1,29 @@
-//! One dependency syntax for every format: a [`Relation`] is one or more alternatives, each a
-//! package name with an optional version constraint.
+//! One dependency syntax for every format, parsed lexically: a [`Relation`] is one or more
+//! alternatives, each a name with an optional version constraint. What a name may be and which
+//! versions are valid is each format's rule, checked by the format (deb: Debian package names,
+//! Policy §5.6.1, and Debian versions, §5.6.12; rpm: capabilities such as `perl(Foo::Bar)` and
+//! `libc.so.6()(64bit)`, file dependencies such as `/usr/bin/python3`, and RPM versions).
 //!
 //! Parsing accepts Debian syntax (`python3.11 (>= 3.11.2) | python3-foo`, deb-control(5),
-//! Policy §7.1) and fpm's bare form (`python3.11 >= 3.11.2`), which users type on command lines.
-//! Rendering to Debian syntax is [`Relation::to_debian`]; other targets render the same model.
+//! Policy §7.1) and fpm's bare form (`python3.11 >= 3.11.2`, `foo > 1`), which users type on
+//! command lines. In the bare form `<` and `>` are fpm's strict comparisons (deb renders them
+//! `<<` and `>>`, as fpm does); inside Debian's parentheses they are Policy §7.1's obsolete,
+//! ambiguous forms and are refused.
 
 use std::fmt;
 
-use crate::version;
-
-/// A version comparison (Policy §7.1; `<` and `>` are obsolete and rejected).
+/// A version comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Op {
-    /// `<<` strictly earlier.
+    /// Strictly earlier (deb `<<`, rpm `<`).
     Lt,
-    /// `<=` earlier or equal.
+    /// Earlier or equal (`<=`).
     Le,
-    /// `=` exactly equal.
+    /// Exactly equal (`=`).
     Eq,
-    /// `>=` later or equal.
+    /// Later or equal (`>=`).
     Ge,
-    /// `>>` strictly later.
+    /// Strictly later (deb `>>`, rpm `>`).
     Gt,
 }
 
@@ -40,9 +43,11 @@ impl Op {
 /// One alternative: `name` or `name (op version)`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Atom {
-    /// Package name, optionally with an architecture qualifier (`python3:any`).
+    /// What is depended on: a package name (optionally `:arch`-qualified, `python3:any`), an
+    /// RPM capability (`perl(Foo::Bar)`) or a file (`/usr/bin/python3`). Never empty, without
+    /// whitespace, `,` or `|`, with balanced parentheses.
     pub name: String,
-    /// Optional version constraint.
+    /// Optional version constraint; the version has no whitespace or parentheses.
     pub constraint: Option<(Op, String)>,
 }
 
@@ -59,31 +64,13 @@ pub enum RelationError {
     /// Empty relation or empty alternative.
     #[error("empty dependency in '{0}'")]
     Empty(String),
-    /// The package name breaks Policy §5.6.1.
-    #[error("'{name}' in dependency '{value}' is not a valid package name: {rule}")]
-    BadName {
-        /// The whole value.
-        value: String,
-        /// The offending name.
-        name: String,
-        /// The rule broken.
-        rule: String,
-    },
-    /// Unknown or obsolete comparison operator.
-    #[error("unknown version operator '{op}' in dependency '{value}': use one of <<, <=, =, >=, >> (Policy §7.1)")]
+    /// An obsolete or unknown comparison operator.
+    #[error("unknown version operator '{op}' in dependency '{value}': use one of <<, <=, =, >=, >> (Policy §7.1), or the bare form 'name > version' for a strict comparison")]
     BadOp {
         /// The whole value.
         value: String,
         /// The operator found.
         op: String,
-    },
-    /// The version after the operator is invalid.
-    #[error("bad version in dependency '{value}': {source}")]
-    BadVersion {
-        /// The whole value.
-        value: String,
-        /// The version error.
-        source: version::VersionError,
     },
     /// Anything else unparsable (unbalanced parentheses, trailing text, control characters).
     #[error("cannot parse dependency '{0}': expected 'name', 'name (op version)' or 'name op version', alternatives separated by '|'")]
@@ -147,40 +134,66 @@ impl fmt::Display for Relation {
     }
 }
 
+/// Where the name ends: at whitespace, or at a `(` that opens a Debian constraint (its content
+/// starts with an operator); a `(` that does not (`perl(Foo::Bar)`, `libc.so.6()(64bit)`) is part
+/// of an RPM capability's name, up to its matching `)`.
+fn split_name(alt: &str) -> Option<(&str, &str)> {
+    let b = alt.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            c if c.is_ascii_whitespace() => break,
+            b'(' => {
+                let inner = alt[i + 1..].trim_start();
+                if inner.starts_with(['<', '>', '=']) {
+                    break;
+                }
+                let close = alt[i..].find(')')? + i;
+                i = close + 1;
+                continue;
+            }
+            b')' => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    Some((&alt[..i], alt[i..].trim()))
+}
+
 fn parse_atom(value: &str, alt: &str) -> Result<Atom, RelationError> {
     if alt.is_empty() {
         return Err(RelationError::Empty(value.to_string()));
     }
-    let (name, rest) = match alt.find(|c: char| c.is_whitespace() || c == '(') {
-        Some(i) => (&alt[..i], alt[i..].trim()),
-        None => (alt, ""),
-    };
-    check_relation_name(value, name)?;
+    let syntax = || RelationError::Syntax(value.to_string());
+    let (name, rest) = split_name(alt).ok_or_else(syntax)?;
+    if name.is_empty() {
+        return Err(syntax());
+    }
     if rest.is_empty() {
         return Ok(Atom {
             name: name.to_string(),
             constraint: None,
         });
     }
-    let inner = if let Some(r) = rest.strip_prefix('(') {
-        r.strip_suffix(')')
-            .ok_or_else(|| RelationError::Syntax(value.to_string()))?
-            .trim()
-    } else {
-        rest
+    let (inner, parenthesised) = match rest.strip_prefix('(') {
+        Some(r) => (r.strip_suffix(')').ok_or_else(syntax)?.trim(), true),
+        None => (rest, false),
     };
     let op_len = inner
         .find(|c: char| !matches!(c, '<' | '>' | '='))
         .unwrap_or(inner.len());
     let (op_s, ver) = (&inner[..op_len], inner[op_len..].trim());
-    let op = match op_s {
-        "<<" => Op::Lt,
-        "<=" => Op::Le,
-        "=" | "==" => Op::Eq,
-        ">=" => Op::Ge,
-        ">>" => Op::Gt,
-        "" => return Err(RelationError::Syntax(value.to_string())),
-        other => {
+    let op = match (op_s, parenthesised) {
+        ("<<", _) => Op::Lt,
+        ("<=", _) => Op::Le,
+        ("=" | "==", _) => Op::Eq,
+        (">=", _) => Op::Ge,
+        (">>", _) => Op::Gt,
+        // fpm's bare strict comparisons; inside parentheses Policy §7.1 reads them as <=/>=.
+        ("<", false) => Op::Lt,
+        (">", false) => Op::Gt,
+        ("", _) => return Err(syntax()),
+        (other, _) => {
             return Err(RelationError::BadOp {
                 value: value.to_string(),
                 op: other.to_string(),
@@ -188,42 +201,12 @@ fn parse_atom(value: &str, alt: &str) -> Result<Atom, RelationError> {
         }
     };
     if ver.is_empty() || ver.contains(char::is_whitespace) || ver.contains(['(', ')']) {
-        return Err(RelationError::Syntax(value.to_string()));
+        return Err(syntax());
     }
-    version::check_full_debian(ver).map_err(|source| RelationError::BadVersion {
-        value: value.to_string(),
-        source,
-    })?;
     Ok(Atom {
         name: name.to_string(),
         constraint: Some((op, ver.to_string())),
     })
-}
-
-fn check_relation_name(value: &str, name: &str) -> Result<(), RelationError> {
-    // An architecture qualifier (`foo:any`, `foo:amd64`) is allowed in relations.
-    let (base, arch) = match name.split_once(':') {
-        Some((b, a)) => (b, Some(a)),
-        None => (name, None),
-    };
-    let bad = |rule: String| RelationError::BadName {
-        value: value.to_string(),
-        name: name.to_string(),
-        rule,
-    };
-    version::check_package_name(base).map_err(|e| bad(e.to_string()))?;
-    if let Some(a) = arch {
-        if a.is_empty()
-            || !a
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
-            return Err(bad(format!(
-                "architecture qualifier '{a}' must be lowercase letters, digits and '-'"
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// Appends `new` relations to `list`, dropping exact duplicates (first occurrence wins).
@@ -261,6 +244,39 @@ mod tests {
     }
 
     #[test]
+    fn fpm_strict_operators_render_as_debian_ones() {
+        assert_eq!(
+            Relation::parse("foo > 1").unwrap().to_debian(),
+            "foo (>> 1)"
+        );
+        assert_eq!(
+            Relation::parse("foo < 1").unwrap().to_debian(),
+            "foo (<< 1)"
+        );
+        let e = Relation::parse("foo (< 1)").unwrap_err().to_string();
+        assert!(e.contains("<<") && e.contains("7.1"), "{e}");
+    }
+
+    #[test]
+    fn capabilities_and_file_dependencies_are_names() {
+        for (v, name, c) in [
+            ("perl(Foo::Bar)", "perl(Foo::Bar)", None),
+            ("libc.so.6()(64bit)", "libc.so.6()(64bit)", None),
+            ("/usr/bin/python3", "/usr/bin/python3", None),
+            (
+                "python3dist(requests) >= 2.0",
+                "python3dist(requests)",
+                Some((Op::Ge, "2.0".to_string())),
+            ),
+            ("foo(>= 1)", "foo", Some((Op::Ge, "1".to_string()))),
+        ] {
+            let r = Relation::parse(v).unwrap();
+            assert_eq!(r.alternatives[0].name, name, "{v}");
+            assert_eq!(r.alternatives[0].constraint, c, "{v}");
+        }
+    }
+
+    #[test]
     fn alternatives_and_qualifiers() {
         let r = Relation::parse("python3.11 (>= 3.11.2) | python3:any").unwrap();
         assert_eq!(r.alternatives.len(), 2);
@@ -271,16 +287,8 @@ mod tests {
     #[test]
     fn rejects_bad_input_with_the_rule() {
         assert!(matches!(
-            Relation::parse("Foo"),
-            Err(RelationError::BadName { .. })
-        ));
-        assert!(matches!(
-            Relation::parse("foo (< 1)"),
+            Relation::parse("foo (<> 1)"),
             Err(RelationError::BadOp { .. })
-        ));
-        assert!(matches!(
-            Relation::parse("foo (>= x1)"),
-            Err(RelationError::BadVersion { .. })
         ));
         assert!(matches!(
             Relation::parse("foo\nDepends: evil"),
@@ -291,11 +299,13 @@ mod tests {
             Err(RelationError::Syntax(_))
         ));
         assert!(matches!(
+            Relation::parse("perl(Foo"),
+            Err(RelationError::Syntax(_))
+        ));
+        assert!(matches!(
             Relation::parse("aa |"),
             Err(RelationError::Empty(_))
         ));
-        let msg = Relation::parse("foo (< 1)").unwrap_err().to_string();
-        assert!(msg.contains("<<"), "{msg}");
     }
 
     #[test]

@@ -7,12 +7,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else {
         return;
     };
-    let folded = pkgr::target::deb::format_description(s);
+    let folded = pkgr::format::deb::control::format_description(s);
     for line in folded.lines().skip(1) {
         assert!(line.starts_with(' '), "continuation line {line:?} of {s:?}");
     }
     assert!(!folded.lines().next().unwrap_or("").contains('\n'));
-    if pkgr::target::check_single_line("f", s).is_ok() {
+    if pkgr::format::common::check_single_line("f", s).is_ok() {
         assert!(!s.contains('\n') && !s.contains('\r'));
     }
 });

@@ -13,7 +13,8 @@ fuzz_target!(|data: &[u8]| {
             let shown = r.to_debian();
             assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
             assert_eq!(Relation::parse(&shown).as_ref(), Ok(&r), "{shown:?}");
-            let _ = pkgr::target::rpm::rpm_relation(&r);
+            let dep = pkgr::format::rpm::deps::relation(&r);
+            assert!(!dep.name.chars().any(|c| c.is_control()), "{dep:?}");
         }
     }
 });

@@ -2,7 +2,8 @@
 //! comparison is a consistent order (reflexive, antisymmetric).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use pkgr::version::{check_full_debian, compare, from_pep440};
+use pkgr::format::deb::version::{check_full_debian, compare};
+use pkgr::version::from_pep440;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else {

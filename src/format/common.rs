@@ -2,7 +2,8 @@
 //! characters a field may carry into a file name, one-line field checks and description
 //! reflowing. No format imports another; what two formats both need lives here.
 
-use super::FormatError;
+use super::{FormatError, WriteContext};
+use crate::model::Package;
 
 /// One architecture and what each format calls it. The model stores [`Arch::debian`]; every
 /// spelling a user may type (`-a x86_64`, `-a amd64`, `-a noarch`) maps to one row.
@@ -318,4 +319,118 @@ pub fn reflow(text: &str, width: usize) -> Vec<String> {
     }
     flush(&mut para, &mut out);
     out
+}
+
+/// One shared-library dependency decision: which soname, who needs it, what it became.
+/// Shown with `--verbose` and listed under `dependencies` in `--json` output.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DependencyDecision {
+    /// The target format (`deb`, `rpm`).
+    pub format: String,
+    /// The `DT_NEEDED` soname (`libz.so.1`).
+    pub soname: String,
+    /// Payload paths of the ELF files that need it.
+    pub needed_by: Vec<String>,
+    /// The relation or capability it became (`zlib1g (>= 1:1.2.0)`, `libz.so.1()(64bit)`);
+    /// `None` when no package provides it on the build host.
+    pub resolved: Option<String>,
+    /// Where the answer came from (a symbols/shlibs file, a path search, rpm's elfdeps rules).
+    pub source: String,
+}
+
+impl std::fmt::Display for DependencyDecision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.needed_by.len();
+        let who = match self.needed_by.first() {
+            Some(first) if n > 1 => format!("{first} and {} more", n - 1),
+            Some(first) => first.clone(),
+            None => String::new(),
+        };
+        match &self.resolved {
+            Some(r) => write!(
+                f,
+                "{}: {} (needed by {who}) -> {r} [{}]",
+                self.format, self.soname, self.source
+            ),
+            None => write!(
+                f,
+                "{}: {} (needed by {who}) -> no package [{}]",
+                self.format, self.soname, self.source
+            ),
+        }
+    }
+}
+
+/// Reports `decisions` to the listener, then warns about (or with `strict`, refuses) the
+/// unmapped ones, naming the files that need them.
+///
+/// # Errors
+/// [`FormatError::Invalid`] with `strict` when a soname maps to nothing.
+pub fn report_decisions(
+    decisions: &[DependencyDecision],
+    ctx: &WriteContext,
+) -> Result<(), FormatError> {
+    for d in decisions {
+        ctx.listener.dependency(d);
+    }
+    let unmapped: Vec<String> = decisions
+        .iter()
+        .filter(|d| d.resolved.is_none())
+        .map(|d| format!("{} (needed by {})", d.soname, d.needed_by.join(", ")))
+        .collect();
+    if unmapped.is_empty() {
+        return Ok(());
+    }
+    let what = format!(
+        "no installed package provides {}; declare the packages with -d, or pass --no-auto-depends",
+        unmapped.join("; ")
+    );
+    if ctx.strict {
+        return Err(FormatError::invalid(
+            "shared library dependencies (--strict)",
+            what,
+        ));
+    }
+    ctx.listener.warning(&what);
+    Ok(())
+}
+
+/// Where each distribution family keeps packaged systemd units: Debian's debhelper (bookworm)
+/// installs to `/lib/systemd/system`; RPM distributions' `%{_unitdir}` is
+/// `/usr/lib/systemd/system`.
+pub const DEB_UNIT_DIR: &str = "/lib/systemd/system";
+/// `%{_unitdir}` on RPM distributions, also used for tarballs.
+pub const RPM_UNIT_DIR: &str = "/usr/lib/systemd/system";
+
+/// The package with its systemd units added under `dir` (mode 0644, root-owned), borrowed
+/// unchanged when it has none.
+///
+/// # Errors
+/// [`FormatError::Invalid`] when the payload already has a file at a unit's path.
+pub fn with_units<'a>(
+    pkg: &'a Package,
+    dir: &str,
+) -> Result<std::borrow::Cow<'a, Package>, FormatError> {
+    if pkg.service.units.is_empty() {
+        return Ok(std::borrow::Cow::Borrowed(pkg));
+    }
+    let mut full = pkg.clone();
+    for u in &pkg.service.units {
+        let path = crate::model::PkgPath::parse(&format!("{dir}/{}", u.name))
+            .map_err(|e| FormatError::invalid("--systemd-unit", e.to_string()))?;
+        if pkg.entry(&path).is_some() {
+            return Err(FormatError::invalid(
+                "--systemd-unit",
+                format!(
+                    "the payload already has '{}'; ship the unit either in the payload or with --systemd-unit",
+                    path.display()
+                ),
+            ));
+        }
+        full.entries
+            .push(crate::model::Entry::bytes(path, u.text.clone(), 0o644));
+    }
+    full.finalize()
+        .map_err(|e| FormatError::invalid("payload", e.to_string()))?;
+    Ok(std::borrow::Cow::Owned(full))
 }

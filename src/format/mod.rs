@@ -1,20 +1,31 @@
-//! Output formats. Each target is one file implementing [`Target`] plus one line in
-//! [`FormatKind`]'s registration ([`FormatKind::build`]). A target reads only the [`Package`]:
-//! it never knows which source produced it.
+//! Output formats: one folder each (`deb/`, `rpm/`, `tar/`), each implementing [`Format`] (the
+//! writer: naming, preparing, validating, writing) and [`Reader`] (reading a package file back
+//! into the model, for `pkgr inspect` and the conversion sources), with its own options
+//! (`<format>/options.rs`), and registered by one line in the [`formats!`] invocation below. A
+//! format reads only the [`Package`]: it never knows which source produced it, and no format
+//! imports another; what two formats share lives in [`common`].
+//!
+//! A format's life in a build: [`Format::prepare`] returns the package as the format ships it
+//! (its own files, such as the systemd units where its distributions keep them and the deb's
+//! copyright; the dependencies pkgr proves, in its terms; what it leaves out), then
+//! [`Format::validate`] checks every field of that against the format's rules, before any
+//! format writes a byte; then [`Format::write`] streams the artifact.
 
 use std::io::Write;
 
-use crate::compress::Compression;
+use crate::error::ErrorKind;
 use crate::listener::Listener;
 use crate::model::Package;
+use crate::options::Options;
 
 pub mod common;
 pub mod deb;
+pub mod read;
 pub mod rpm;
 pub mod scripts;
 pub mod tar;
 
-/// A target failure.
+/// A format failure.
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     /// A field breaks the format's rules; the message names field, value and rule.
@@ -45,6 +56,18 @@ pub enum FormatError {
 }
 
 impl FormatError {
+    /// Whether this is the user's input (a field breaking the format's rules, an existing
+    /// output) or a failed build (I/O, a file that changed).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            FormatError::Invalid { .. } => ErrorKind::Usage,
+            FormatError::Output(o) => o.kind(),
+            FormatError::Archive(_) | FormatError::Scratch { .. } | FormatError::Io(_) => {
+                ErrorKind::Build
+            }
+        }
+    }
+
     /// An [`FormatError::Invalid`] for `field`.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         FormatError::Invalid {
@@ -54,7 +77,7 @@ impl FormatError {
     }
 }
 
-/// What every target needs besides the package.
+/// What every format needs besides the package, to prepare and to write it.
 pub struct WriteContext<'a> {
     /// Every timestamp in the artifact, seconds since the epoch (`SOURCE_DATE_EPOCH`).
     pub mtime: u64,
@@ -69,7 +92,19 @@ pub struct WriteContext<'a> {
     pub scratch: Option<std::path::PathBuf>,
 }
 
-impl WriteContext<'_> {
+impl<'a> WriteContext<'a> {
+    /// A context with pkgr's defaults: dependencies inferred, not strict, scratch files in
+    /// `$TMPDIR`; `mtime` in seconds since the epoch.
+    pub fn new(mtime: u64, listener: &'a dyn Listener) -> Self {
+        WriteContext {
+            mtime,
+            listener,
+            auto_depends: true,
+            strict: false,
+            scratch: None,
+        }
+    }
+
     /// An anonymous scratch file (deleted when closed, and by the kernel if pkgr is killed) in
     /// [`WriteContext::scratch`] or `$TMPDIR`.
     ///
@@ -126,121 +161,7 @@ impl std::io::Seek for ScratchFile {
     }
 }
 
-/// One shared-library dependency decision: which soname, who needs it, what it became.
-/// Shown with `--verbose` and listed under `dependencies` in `--json` output.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct DependencyDecision {
-    /// The target format (`deb`, `rpm`).
-    pub format: String,
-    /// The `DT_NEEDED` soname (`libz.so.1`).
-    pub soname: String,
-    /// Payload paths of the ELF files that need it.
-    pub needed_by: Vec<String>,
-    /// The relation or capability it became (`zlib1g (>= 1:1.2.0)`, `libz.so.1()(64bit)`);
-    /// `None` when no package provides it on the build host.
-    pub resolved: Option<String>,
-    /// Where the answer came from (a symbols/shlibs file, a path search, rpm's elfdeps rules).
-    pub source: String,
-}
-
-impl std::fmt::Display for DependencyDecision {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let n = self.needed_by.len();
-        let who = match self.needed_by.first() {
-            Some(first) if n > 1 => format!("{first} and {} more", n - 1),
-            Some(first) => first.clone(),
-            None => String::new(),
-        };
-        match &self.resolved {
-            Some(r) => write!(
-                f,
-                "{}: {} (needed by {who}) -> {r} [{}]",
-                self.format, self.soname, self.source
-            ),
-            None => write!(
-                f,
-                "{}: {} (needed by {who}) -> no package [{}]",
-                self.format, self.soname, self.source
-            ),
-        }
-    }
-}
-
-/// Reports `decisions` to the listener, then warns about (or with `strict`, refuses) the
-/// unmapped ones, naming the files that need them.
-///
-/// # Errors
-/// [`FormatError::Invalid`] with `strict` when a soname maps to nothing.
-pub fn report_decisions(
-    decisions: &[DependencyDecision],
-    ctx: &WriteContext,
-) -> Result<(), FormatError> {
-    for d in decisions {
-        ctx.listener.dependency(d);
-    }
-    let unmapped: Vec<String> = decisions
-        .iter()
-        .filter(|d| d.resolved.is_none())
-        .map(|d| format!("{} (needed by {})", d.soname, d.needed_by.join(", ")))
-        .collect();
-    if unmapped.is_empty() {
-        return Ok(());
-    }
-    let what = format!(
-        "no installed package provides {}; declare the packages with -d, or pass --no-auto-depends",
-        unmapped.join("; ")
-    );
-    if ctx.strict {
-        return Err(FormatError::invalid(
-            "shared library dependencies (--strict)",
-            what,
-        ));
-    }
-    ctx.listener.warning(&what);
-    Ok(())
-}
-
-/// Where each distribution family keeps packaged systemd units: Debian's debhelper (bookworm)
-/// installs to `/lib/systemd/system`; RPM distributions' `%{_unitdir}` is
-/// `/usr/lib/systemd/system`.
-pub const DEB_UNIT_DIR: &str = "/lib/systemd/system";
-/// `%{_unitdir}` on RPM distributions, also used for tarballs.
-pub const RPM_UNIT_DIR: &str = "/usr/lib/systemd/system";
-
-/// The package with its systemd units added under `dir` (mode 0644, root-owned), borrowed
-/// unchanged when it has none.
-///
-/// # Errors
-/// [`FormatError::Invalid`] when the payload already has a file at a unit's path.
-pub fn with_units<'a>(
-    pkg: &'a Package,
-    dir: &str,
-) -> Result<std::borrow::Cow<'a, Package>, FormatError> {
-    if pkg.service.units.is_empty() {
-        return Ok(std::borrow::Cow::Borrowed(pkg));
-    }
-    let mut full = pkg.clone();
-    for u in &pkg.service.units {
-        let path = crate::model::PkgPath::parse(&format!("{dir}/{}", u.name))
-            .map_err(|e| FormatError::invalid("--systemd-unit", e.to_string()))?;
-        if pkg.entry(&path).is_some() {
-            return Err(FormatError::invalid(
-                "--systemd-unit",
-                format!(
-                    "the payload already has '{}'; ship the unit either in the payload or with --systemd-unit",
-                    path.display()
-                ),
-            ));
-        }
-        full.entries
-            .push(crate::model::Entry::bytes(path, u.text.clone(), 0o644));
-    }
-    full.finalize()
-        .map_err(|e| FormatError::invalid("payload", e.to_string()))?;
-    Ok(std::borrow::Cow::Owned(full))
-}
-
-/// One output format. `Sync`, so several targets can be written at once from one package.
+/// One output format. `Sync`, so several formats can be written at once from one package.
 pub trait Format: Sync {
     /// The format's name as `-t` takes it (`deb`).
     fn name(&self) -> &'static str;
@@ -248,7 +169,8 @@ pub trait Format: Sync {
     /// The file extension without a dot (`deb`).
     fn extension(&self) -> &'static str;
 
-    /// The conventional file name (`NAME_VERSION-REV_ARCH.deb`).
+    /// The conventional file name (`NAME_VERSION-REV_ARCH.deb`), built from fields
+    /// [`Format::validate`] checked.
     fn file_name(&self, pkg: &Package) -> String;
 
     /// The architecture as the format names it (`amd64` for deb, `x86_64` for rpm).
@@ -257,16 +179,25 @@ pub trait Format: Sync {
     /// The full version as the format writes it (deb `1:2.0-1`, rpm `1:2.0-1`, tar `2.0-1`).
     fn full_version(&self, pkg: &Package) -> String;
 
-    /// Checks every field against the format's rules before anything is written.
+    /// The package as this format ships it: `pkg` plus the format's own files and the
+    /// dependencies pkgr proves (in the format's terms, reported to the listener), minus what the
+    /// format leaves out. Runs before [`Format::validate`], so what it adds is checked too.
+    ///
+    /// # Errors
+    /// [`FormatError`]: a unit that collides with the payload, an unmapped library under
+    /// `--strict`, a dependency database that cannot be read.
+    fn prepare(&self, pkg: &Package, ctx: &WriteContext) -> Result<Package, FormatError>;
+
+    /// Checks every field of a prepared package against the format's rules.
     ///
     /// # Errors
     /// [`FormatError::Invalid`] naming the field, the value and the rule.
     fn validate(&self, pkg: &Package) -> Result<(), FormatError>;
 
-    /// Writes the package to `out`, streaming file contents.
+    /// Writes a prepared, validated package to `out`, streaming file contents.
     ///
     /// # Errors
-    /// [`FormatError`] on invalid input or I/O failure.
+    /// [`FormatError`] on I/O failure or a payload file that changed.
     fn write(
         &self,
         pkg: &Package,
@@ -275,47 +206,115 @@ pub trait Format: Sync {
     ) -> Result<(), FormatError>;
 }
 
-/// The targets `-t` accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
-pub enum FormatKind {
-    /// A Debian binary package (deb(5)).
-    Deb,
-    /// An RPM package (RPM v4 file format).
-    Rpm,
-    /// A tarball to extract at `/`.
-    Tar,
+/// [`Format::prepare`], [`Format::validate`] and [`Format::write`] in a row, for a caller that
+/// holds an unprepared package (tests, fuzzers, benchmarks).
+///
+/// # Errors
+/// As the three steps.
+pub fn build(
+    format: &dyn Format,
+    pkg: &Package,
+    out: &mut dyn Write,
+    ctx: &WriteContext,
+) -> Result<(), FormatError> {
+    let prepared = format.prepare(pkg, ctx)?;
+    format.validate(&prepared)?;
+    format.write(&prepared, out, ctx)
 }
 
-/// Per-target options from the command line.
-#[derive(Debug, Clone)]
-pub struct FormatOptions {
-    /// Compression of the deb's `data.tar`.
-    pub deb_compression: Compression,
-    /// Compression of the rpm payload.
-    pub rpm_compression: Compression,
-    /// The rpm Build Host tag (fixed, so builds are reproducible).
-    pub rpm_build_host: String,
-    /// `--rpm-sign-key`: an ASCII-armored OpenPGP secret key to sign the rpm with (needs the
-    /// `sign` feature); its passphrase comes from `PKGR_RPM_PASSPHRASE`.
-    pub rpm_sign_key: Option<std::path::PathBuf>,
-    /// Compression of the tarball.
-    pub tar_compression: Compression,
-    /// `--tar-prefix`: root the tarball's entries here.
-    pub tar_prefix: Option<crate::model::PkgPath>,
-}
+/// Registers the formats: generates [`FormatKind`] (what `-t` takes), [`FormatArgs`] (every
+/// format's own options, flattened into [`Options`]) and the dispatch from a kind to its writer
+/// and its reader. Adding a format is one line here (and its folder).
+macro_rules! formats {
+    ($($variant:ident => $module:ident :: $ty:ident, $doc:literal;)*) => {
+        /// The formats `-t` accepts.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+            clap::ValueEnum, serde::Deserialize, serde::Serialize,
+        )]
+        #[serde(rename_all = "lowercase")]
+        pub enum FormatKind {
+            $(#[doc = $doc] $variant,)*
+        }
 
-impl FormatKind {
-    /// Creates the writer for this kind: the one line each target adds.
-    pub fn build(self, opts: &FormatOptions) -> Box<dyn Format> {
-        match self {
-            FormatKind::Deb => Box::new(deb::Deb::new(opts.deb_compression)),
-            FormatKind::Rpm => Box::new(
-                rpm::Rpm::new(opts.rpm_compression, opts.rpm_build_host.clone())
-                    .signed_with(opts.rpm_sign_key.clone()),
-            ),
-            FormatKind::Tar => {
-                Box::new(tar::Tar::new(opts.tar_compression, opts.tar_prefix.clone()))
+        /// Every format's own options (`--deb-compression`, `--rpm-sign-key`, ...).
+        #[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args, serde::Deserialize, serde::Serialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub struct FormatArgs {
+            $(
+                #[doc = concat!("The options of `-t ", stringify!($module), "`.")]
+                #[command(flatten)]
+                #[serde(flatten)]
+                pub $module: $module::options::Args,
+            )*
+        }
+
+        crate::options::options!(FormatArgs { $($module),* });
+
+        impl FormatKind {
+            /// Every format, in registration order.
+            pub const ALL: &'static [FormatKind] = &[$(FormatKind::$variant),*];
+
+            /// The name `-t` takes (`deb`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(FormatKind::$variant => stringify!($module),)*
+                }
+            }
+
+            /// The writer for this kind, configured from the options for it (the command line
+            /// over its `[format]` section over the top-level keys).
+            ///
+            /// # Errors
+            /// [`crate::options::OptionError`] naming the flag of a bad value.
+            pub fn build(self, opts: &Options) -> Result<Box<dyn Format>, crate::options::OptionError> {
+                match self {
+                    $(FormatKind::$variant => Ok(Box::new($module::$ty::from_options(opts)?)),)*
+                }
+            }
+
+            /// The reader for this kind.
+            pub fn reader(self) -> &'static dyn Reader {
+                match self {
+                    $(FormatKind::$variant => &$module::read::READER,)*
+                }
+            }
+
+            /// The long flags of this format's own options (`deb-compression`, ...).
+            pub fn own_flags(self) -> Vec<String> {
+                let cmd = match self {
+                    $(FormatKind::$variant => <$module::options::Args as clap::Args>::augment_args(clap::Command::new("x")),)*
+                };
+                cmd.get_arguments()
+                    .filter_map(|a| a.get_long().map(str::to_string))
+                    .collect()
             }
         }
-    }
+    };
+}
+
+formats! {
+    Deb => deb::Deb, "A Debian binary package (deb(5)).";
+    Rpm => rpm::Rpm, "An RPM package (RPM v4 file format).";
+    Tar => tar::Tar, "A tarball to extract at `/`.";
+}
+
+crate::options::not_a_path!(Vec<FormatKind>);
+
+/// A format's reader: recognises a package file by its first bytes and reads it back
+/// ([`read::Inspection`]), for `pkgr inspect` and the sources that convert packages.
+pub trait Reader: Sync {
+    /// Is `head` (the first 512 bytes, or fewer for a short file) the start of this format?
+    fn sniff(&self, head: &[u8]) -> bool;
+
+    /// Reads the package from `r`, a stream of `len` bytes that starts at the file's start.
+    ///
+    /// # Errors
+    /// [`read::Fail`]: damaged, truncated, or using something pkgr does not read; the caller
+    /// attaches the file's path.
+    fn read(
+        &self,
+        r: Box<dyn std::io::BufRead + '_>,
+        len: u64,
+    ) -> Result<read::Inspection, read::Fail>;
 }

@@ -1,8 +1,8 @@
-//! Maintainer scripts for every format, from one table per format.
-//!
-//! A format has four native scripts (deb: `preinst`, `postinst`, `prerm`, `postrm`, Debian
-//! Policy §6.5; rpm: `%pre`, `%post`, `%preun`, `%postun`, the RPM scriptlet docs). Each
-//! [`Slot`] says which model [`Phase`]s feed it and under which arguments:
+//! Maintainer scripts, the engine every format's table feeds: a format has native scripts (deb:
+//! `preinst`, `postinst`, `prerm`, `postrm`, Debian Policy §6.5; rpm: `%pre`, `%post`,
+//! `%preun`, `%postun`, the RPM scriptlet docs), each a [`Slot`] in that format's own table
+//! (`deb/scripts.rs`, `rpm/scripts.rs`) saying which model [`Phase`]s feed it and under which
+//! arguments:
 //!
 //! - pkgr's own fragments run under `fragments_when` (deb: the dpkg actions that need them; rpm:
 //!   `%preun` only on erase, `$1 = 0`, because on upgrade rpm runs the old `%preun` after the
@@ -19,9 +19,10 @@
 use crate::model::{Package, Phase, Service};
 use crate::shell::quote;
 
-/// One native script and what feeds it.
+/// One native script and what feeds it; `T` is what the format itself needs to know of it
+/// (rpm: the header tags of the scriptlet), so a format never matches on array positions.
 #[derive(Debug, Clone, Copy)]
-pub struct Slot {
+pub struct Slot<T: 'static> {
     /// The native name (`postinst`, `%post`), for comments.
     pub name: &'static str,
     /// The phase whose pkgr fragments run here.
@@ -34,93 +35,12 @@ pub struct Slot {
     /// native arguments; empty when there is nothing to do. It runs before the user's script in
     /// pre-scripts and after it in post-scripts.
     pub service: fn(&Service) -> String,
+    /// The format's own facts about this script.
+    pub native: T,
 }
 
-/// Debian's scripts (Policy §6.5 gives the arguments).
-pub const DEB: [Slot; 4] = [
-    Slot {
-        name: "preinst",
-        fragment_phase: Phase::BeforeInstall,
-        fragments_when: r#"[ "$1" = install ] || [ "$1" = upgrade ]"#,
-        user: &[
-            (Phase::BeforeInstall, r#"[ "$1" = install ]"#),
-            (Phase::BeforeUpgrade, r#"[ "$1" = upgrade ]"#),
-        ],
-        service: deb_preinst,
-    },
-    Slot {
-        name: "postinst",
-        fragment_phase: Phase::AfterInstall,
-        fragments_when: r#"[ "$1" = configure ] || [ "$1" = abort-upgrade ] || [ "$1" = abort-remove ] || [ "$1" = abort-deconfigure ]"#,
-        user: &[
-            (
-                Phase::AfterInstall,
-                r#"[ "$1" = configure ] && [ -z "$2" ]"#,
-            ),
-            (
-                Phase::AfterUpgrade,
-                r#"[ "$1" = configure ] && [ -n "$2" ]"#,
-            ),
-        ],
-        service: deb_postinst,
-    },
-    Slot {
-        name: "prerm",
-        fragment_phase: Phase::BeforeRemove,
-        fragments_when: r#"[ "$1" = remove ] || [ "$1" = upgrade ] || [ "$1" = deconfigure ] || [ "$1" = failed-upgrade ]"#,
-        user: &[(Phase::BeforeRemove, r#"[ "$1" = remove ]"#)],
-        service: deb_prerm,
-    },
-    Slot {
-        name: "postrm",
-        fragment_phase: Phase::AfterRemove,
-        fragments_when: r#"[ "$1" = remove ] || [ "$1" = purge ]"#,
-        user: &[(Phase::AfterRemove, r#"[ "$1" = remove ]"#)],
-        service: deb_postrm,
-    },
-];
-
-/// RPM's scriptlets: `$1` is the number of instances left after the operation (1 on install,
-/// 2+ on upgrade, 0 on erase).
-pub const RPM: [Slot; 4] = [
-    Slot {
-        name: "%pre",
-        fragment_phase: Phase::BeforeInstall,
-        fragments_when: "true",
-        user: &[
-            (Phase::BeforeInstall, r#"[ "$1" -eq 1 ]"#),
-            (Phase::BeforeUpgrade, r#"[ "$1" -gt 1 ]"#),
-        ],
-        service: rpm_pre,
-    },
-    Slot {
-        name: "%post",
-        fragment_phase: Phase::AfterInstall,
-        fragments_when: "true",
-        user: &[
-            (Phase::AfterInstall, r#"[ "$1" -eq 1 ]"#),
-            (Phase::AfterUpgrade, r#"[ "$1" -gt 1 ]"#),
-        ],
-        service: rpm_post,
-    },
-    Slot {
-        name: "%preun",
-        fragment_phase: Phase::BeforeRemove,
-        fragments_when: r#"[ "$1" -eq 0 ]"#,
-        user: &[(Phase::BeforeRemove, r#"[ "$1" -eq 0 ]"#)],
-        service: rpm_preun,
-    },
-    Slot {
-        name: "%postun",
-        fragment_phase: Phase::AfterRemove,
-        fragments_when: r#"[ "$1" -eq 0 ]"#,
-        user: &[(Phase::AfterRemove, r#"[ "$1" -eq 0 ]"#)],
-        service: rpm_postun,
-    },
-];
-
 /// The unit names, shell-quoted and joined by spaces: all of them, or only the enablable ones.
-fn units(svc: &Service, enablable_only: bool) -> String {
+pub fn units(svc: &Service, enablable_only: bool) -> String {
     svc.units
         .iter()
         .filter(|u| !enablable_only || u.enablable())
@@ -132,7 +52,7 @@ fn units(svc: &Service, enablable_only: bool) -> String {
 /// Creates the service group and user if they do not exist (idempotent; run on install and on
 /// upgrade, so a deleted account comes back). `useradd`/`groupadd` come from passwd (Debian,
 /// Priority: required) and shadow-utils (RPM distributions); `getent` from the C library.
-fn create_user(svc: &Service) -> String {
+pub fn create_user(svc: &Service) -> String {
     let mut s = String::new();
     let group = svc
         .user
@@ -159,198 +79,8 @@ fn create_user(svc: &Service) -> String {
     s
 }
 
-fn deb_preinst(svc: &Service) -> String {
-    let body = create_user(svc);
-    if body.is_empty() {
-        return body;
-    }
-    format!(
-        "if [ \"$1\" = install ] || [ \"$1\" = upgrade ]; then\n{}fi\n",
-        indent(&body)
-    )
-}
-
-/// dpkg's postinst: enable (first install; later only record new links, so an admin's
-/// `systemctl disable` sticks) through init-system-helpers' deb-systemd-helper, then start, or
-/// restart on upgrade, through deb-systemd-invoke (which honours policy-rc.d) when systemd runs.
-fn deb_postinst(svc: &Service) -> String {
-    let (all, en) = (units(svc, false), units(svc, true));
-    if all.is_empty() {
-        return String::new();
-    }
-    let mut s = String::from(
-        "if [ \"$1\" = configure ] || [ \"$1\" = abort-upgrade ] || [ \"$1\" = abort-deconfigure ] || [ \"$1\" = abort-remove ]; then\n",
-    );
-    if !en.is_empty() {
-        let mut b = format!(
-            "# systemd units: unmask what removal masked, enable on first install.\n\
-             if command -v deb-systemd-helper >/dev/null 2>&1; then\n    \
-             for pkgr_unit in {en}; do\n        \
-             deb-systemd-helper unmask \"$pkgr_unit\" >/dev/null || true\n"
-        );
-        if svc.enable {
-            b.push_str(
-                "        if deb-systemd-helper --quiet was-enabled \"$pkgr_unit\"; then\n            \
-                 deb-systemd-helper enable \"$pkgr_unit\" >/dev/null || true\n        \
-                 else\n            \
-                 deb-systemd-helper update-state \"$pkgr_unit\" >/dev/null || true\n        \
-                 fi\n",
-            );
-        } else {
-            b.push_str(
-                "        deb-systemd-helper update-state \"$pkgr_unit\" >/dev/null || true\n",
-            );
-        }
-        b.push_str("    done\nfi\n");
-        s.push_str(&indent(&b));
-    }
-    let mut b = String::from(
-        "# Only when systemd runs (not in chroots or containers without it).\n\
-         if [ -d /run/systemd/system ]; then\n    systemctl --system daemon-reload >/dev/null || true\n",
-    );
-    if svc.start && !en.is_empty() {
-        let action = if svc.restart_after_upgrade {
-            "    if [ -n \"$2\" ]; then pkgr_action=restart; else pkgr_action=start; fi\n"
-        } else {
-            "    pkgr_action=start\n"
-        };
-        b.push_str(action);
-        b.push_str(&format!(
-            "    for pkgr_unit in {en}; do\n        \
-             deb-systemd-invoke \"$pkgr_action\" \"$pkgr_unit\" >/dev/null || true\n    done\n"
-        ));
-    }
-    b.push_str("fi\n");
-    s.push_str(&indent(&b));
-    s.push_str("fi\n");
-    s
-}
-
-/// dpkg's prerm: stop the units on removal (and before an upgrade when they are not restarted
-/// after it).
-fn deb_prerm(svc: &Service) -> String {
-    let all = units(svc, false);
-    if all.is_empty() {
-        return all;
-    }
-    let when = if svc.restart_after_upgrade {
-        "[ \"$1\" = remove ]"
-    } else {
-        "{ [ \"$1\" = remove ] || [ \"$1\" = upgrade ]; }"
-    };
-    format!(
-        "# Stop the systemd units (only when systemd runs).\n\
-         if [ -d /run/systemd/system ] && {when}; then\n    \
-         for pkgr_unit in {all}; do\n        \
-         deb-systemd-invoke stop \"$pkgr_unit\" >/dev/null || true\n    done\nfi\n"
-    )
-}
-
-/// dpkg's postrm: reload systemd after removal, mask the units while only the package's
-/// conffiles remain, and forget them (links, state, mask) on purge.
-fn deb_postrm(svc: &Service) -> String {
-    let (all, en) = (units(svc, false), units(svc, true));
-    if all.is_empty() {
-        return all;
-    }
-    let mut s = String::from(
-        "if [ \"$1\" = remove ] && [ -d /run/systemd/system ]; then\n    \
-         systemctl --system daemon-reload >/dev/null || true\nfi\n",
-    );
-    if !en.is_empty() {
-        s.push_str(&format!(
-            "if command -v deb-systemd-helper >/dev/null 2>&1; then\n    \
-             for pkgr_unit in {en}; do\n        \
-             if [ \"$1\" = remove ]; then\n            \
-             deb-systemd-helper mask \"$pkgr_unit\" >/dev/null || true\n        \
-             elif [ \"$1\" = purge ]; then\n            \
-             deb-systemd-helper purge \"$pkgr_unit\" >/dev/null || true\n            \
-             deb-systemd-helper unmask \"$pkgr_unit\" >/dev/null || true\n        \
-             fi\n    done\nfi\n"
-        ));
-    }
-    s
-}
-
-/// rpm's %pre: the service account on install and upgrade; with
-/// `--no-systemd-restart-after-upgrade`, stop the units before an upgrade replaces them.
-fn rpm_pre(svc: &Service) -> String {
-    let mut s = create_user(svc);
-    let all = units(svc, false);
-    if !svc.restart_after_upgrade && !all.is_empty() {
-        s.push_str(&format!(
-            "if [ \"$1\" -gt 1 ] && [ -d /run/systemd/system ]; then\n    \
-             systemctl stop {all} >/dev/null 2>&1 || :\nfi\n"
-        ));
-    }
-    s
-}
-
-/// rpm's %post: enable on install (`systemctl --no-reload enable` works offline, in a chroot
-/// too), start on install when systemd runs, and after an upgrade restart (or start) the units
-/// from the new package's own script, so the restart does not depend on the old package.
-fn rpm_post(svc: &Service) -> String {
-    let en = units(svc, true);
-    if en.is_empty() {
-        return en;
-    }
-    let mut s = String::new();
-    if svc.enable {
-        s.push_str(&format!(
-            "if [ \"$1\" -eq 1 ] && command -v systemctl >/dev/null 2>&1; then\n    \
-             systemctl --no-reload enable {en} >/dev/null 2>&1 || :\nfi\n"
-        ));
-    }
-    s.push_str(
-        "if [ -d /run/systemd/system ]; then\n    systemctl daemon-reload >/dev/null 2>&1 || :\n",
-    );
-    if svc.start {
-        let upgrade = if svc.restart_after_upgrade {
-            "try-restart"
-        } else {
-            "start"
-        };
-        s.push_str(&format!(
-            "    if [ \"$1\" -eq 1 ]; then\n        systemctl start {en} >/dev/null 2>&1 || :\n    \
-             else\n        systemctl {upgrade} {en} >/dev/null 2>&1 || :\n    fi\n"
-        ));
-    }
-    s.push_str("fi\n");
-    s
-}
-
-/// rpm's %preun: on erase, disable the units (offline too) and stop them when systemd runs.
-fn rpm_preun(svc: &Service) -> String {
-    let (all, en) = (units(svc, false), units(svc, true));
-    if all.is_empty() {
-        return all;
-    }
-    let mut s = String::from("if [ \"$1\" -eq 0 ]; then\n");
-    if !en.is_empty() {
-        s.push_str(&format!(
-            "    if command -v systemctl >/dev/null 2>&1; then\n        \
-             systemctl --no-reload disable {en} >/dev/null 2>&1 || :\n    fi\n"
-        ));
-    }
-    s.push_str(&format!(
-        "    if [ -d /run/systemd/system ]; then\n        \
-         systemctl stop {all} >/dev/null 2>&1 || :\n    fi\nfi\n"
-    ));
-    s
-}
-
-/// rpm's %postun: reload systemd after the units are gone.
-fn rpm_postun(svc: &Service) -> String {
-    if svc.units.is_empty() {
-        return String::new();
-    }
-    "if [ \"$1\" -eq 0 ] && [ -d /run/systemd/system ]; then\n    \
-     systemctl daemon-reload >/dev/null 2>&1 || :\nfi\n"
-        .into()
-}
-
 /// Indents every non-empty line by four spaces.
-fn indent(text: &str) -> String {
+pub fn indent(text: &str) -> String {
     text.lines()
         .map(|l| {
             if l.is_empty() {
@@ -401,7 +131,7 @@ pub fn interpreter(script: &str) -> Vec<String> {
 }
 
 /// Renders the native script for `slot`, or `None` when nothing runs there.
-pub fn render(pkg: &Package, slot: &Slot) -> Option<Script> {
+pub fn render<T>(pkg: &Package, slot: &Slot<T>) -> Option<Script> {
     let upgrade_mode = pkg.scripts.user.contains_key(&Phase::BeforeUpgrade)
         || pkg.scripts.user.contains_key(&Phase::AfterUpgrade);
     let users: Vec<(&str, &str)> = slot
@@ -521,6 +251,8 @@ fn embed_user_script(script: &str, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::deb::scripts::{self as deb, DEB};
+    use crate::format::rpm::scripts::{self as rpm, RPM};
     use std::process::Command;
 
     fn pkg() -> Package {
@@ -559,9 +291,9 @@ mod tests {
     #[test]
     fn without_upgrade_scripts_user_scripts_are_verbatim() {
         let mut p = pkg();
-        assert!(render(&p, &DEB[1]).is_none());
+        assert!(render(&p, &deb::POSTINST).is_none());
         user(&mut p, Phase::AfterInstall, "ai");
-        let s = render(&p, &DEB[1]).unwrap();
+        let s = render(&p, &deb::POSTINST).unwrap();
         assert_eq!(s.text, p.scripts.user[&Phase::AfterInstall]);
         assert_eq!(run(&s, &["configure", "1.0"]), "ai configure 1.0\n");
     }
@@ -577,34 +309,37 @@ mod tests {
         user(&mut p, Phase::AfterRemove, "ar");
         // dpkg
         assert_eq!(
-            run(&render(&p, &DEB[0]).unwrap(), &["install"]),
+            run(&render(&p, &deb::PREINST).unwrap(), &["install"]),
             "bi install\n"
         );
         assert_eq!(
-            run(&render(&p, &DEB[0]).unwrap(), &["upgrade", "1.0"]),
+            run(&render(&p, &deb::PREINST).unwrap(), &["upgrade", "1.0"]),
             "bu upgrade 1.0\n"
         );
         assert_eq!(
-            run(&render(&p, &DEB[1]).unwrap(), &["configure", ""]),
+            run(&render(&p, &deb::POSTINST).unwrap(), &["configure", ""]),
             "ai configure \n"
         );
         assert_eq!(
-            run(&render(&p, &DEB[1]).unwrap(), &["configure", "1.0"]),
+            run(&render(&p, &deb::POSTINST).unwrap(), &["configure", "1.0"]),
             "au configure 1.0\n"
         );
-        assert_eq!(run(&render(&p, &DEB[2]).unwrap(), &["upgrade", "2.0"]), "");
         assert_eq!(
-            run(&render(&p, &DEB[2]).unwrap(), &["remove"]),
+            run(&render(&p, &deb::PRERM).unwrap(), &["upgrade", "2.0"]),
+            ""
+        );
+        assert_eq!(
+            run(&render(&p, &deb::PRERM).unwrap(), &["remove"]),
             "br remove\n"
         );
-        assert_eq!(run(&render(&p, &DEB[3]).unwrap(), &["purge"]), "");
+        assert_eq!(run(&render(&p, &deb::POSTRM).unwrap(), &["purge"]), "");
         // rpm
-        assert_eq!(run(&render(&p, &RPM[0]).unwrap(), &["1"]), "bi 1\n");
-        assert_eq!(run(&render(&p, &RPM[0]).unwrap(), &["2"]), "bu 2\n");
-        assert_eq!(run(&render(&p, &RPM[1]).unwrap(), &["2"]), "au 2\n");
-        assert_eq!(run(&render(&p, &RPM[2]).unwrap(), &["1"]), "");
-        assert_eq!(run(&render(&p, &RPM[2]).unwrap(), &["0"]), "br 0\n");
-        assert_eq!(run(&render(&p, &RPM[3]).unwrap(), &["0"]), "ar 0\n");
+        assert_eq!(run(&render(&p, &rpm::PRE).unwrap(), &["1"]), "bi 1\n");
+        assert_eq!(run(&render(&p, &rpm::PRE).unwrap(), &["2"]), "bu 2\n");
+        assert_eq!(run(&render(&p, &rpm::POST).unwrap(), &["2"]), "au 2\n");
+        assert_eq!(run(&render(&p, &rpm::PREUN).unwrap(), &["1"]), "");
+        assert_eq!(run(&render(&p, &rpm::PREUN).unwrap(), &["0"]), "br 0\n");
+        assert_eq!(run(&render(&p, &rpm::POSTUN).unwrap(), &["0"]), "ar 0\n");
     }
 
     #[test]
@@ -619,7 +354,7 @@ mod tests {
             "compile",
             "echo compile >> \"$LOG\"".into(),
         );
-        let s = render(&p, &DEB[1]).unwrap();
+        let s = render(&p, &deb::POSTINST).unwrap();
         assert!(
             s.text.contains("'/bin/bash' '-e' \"$pkgr_script\" \"$@\""),
             "{}",
@@ -636,13 +371,16 @@ mod tests {
             "echo clean >> \"$LOG\"".into(),
         );
         assert_eq!(
-            run(&render(&p, &DEB[2]).unwrap(), &["remove"]),
+            run(&render(&p, &deb::PRERM).unwrap(), &["remove"]),
             "user-prerm\nclean\n"
         );
         // rpm: fragments of %preun only on erase.
-        assert_eq!(run(&render(&p, &RPM[2]).unwrap(), &["1"]), "user-prerm\n");
         assert_eq!(
-            run(&render(&p, &RPM[2]).unwrap(), &["0"]),
+            run(&render(&p, &rpm::PREUN).unwrap(), &["1"]),
+            "user-prerm\n"
+        );
+        assert_eq!(
+            run(&render(&p, &rpm::PREUN).unwrap(), &["0"]),
             "user-prerm\nclean\n"
         );
     }
@@ -654,7 +392,7 @@ mod tests {
             .user
             .insert(Phase::AfterInstall, "#!/bin/sh\nexit 3\n".into());
         p.add_fragment(Phase::AfterInstall, "x", "true".into());
-        let s = render(&p, &DEB[1]).unwrap();
+        let s = render(&p, &deb::POSTINST).unwrap();
         let d = tempfile::tempdir().unwrap();
         let f = d.path().join("s");
         std::fs::write(&f, &s.text).unwrap();
@@ -696,35 +434,33 @@ mod tests {
             ],
             ..Service::default()
         };
-        let post = render(&p, &DEB[1]).unwrap().text;
+        let post = render(&p, &deb::POSTINST).unwrap().text;
         // Only installable, non-template units are enabled and started.
         assert!(post.contains("for pkgr_unit in 'a.service'; do"), "{post}");
         assert!(post.contains("deb-systemd-helper enable"), "{post}");
         assert!(post.contains("pkgr_action=restart"), "{post}");
-        let prerm = render(&p, &DEB[2]).unwrap().text;
+        let prerm = render(&p, &deb::PRERM).unwrap().text;
         assert!(
             prerm.contains("'a.service' 'b@.service' 'c.service'"),
             "{prerm}"
         );
         p.service.enable = false;
         p.service.start = false;
-        let post = render(&p, &DEB[1]).unwrap().text;
+        let post = render(&p, &deb::POSTINST).unwrap().text;
         assert!(!post.contains("deb-systemd-helper enable"), "{post}");
         assert!(!post.contains("deb-systemd-invoke"), "{post}");
-        let rpm_post = render(&p, &RPM[1]).unwrap().text;
+        let rpm_post = render(&p, &rpm::POST).unwrap().text;
         assert!(!rpm_post.contains("enable"), "{rpm_post}");
         p.service.start = true;
         p.service.restart_after_upgrade = false;
-        let prerm = render(&p, &DEB[2]).unwrap().text;
+        let prerm = render(&p, &deb::PRERM).unwrap().text;
         assert!(prerm.contains("[ \"$1\" = upgrade ]"), "{prerm}");
-        let rpm_pre = render(&p, &RPM[0]).unwrap().text;
+        let rpm_pre = render(&p, &rpm::PRE).unwrap().text;
         assert!(rpm_pre.contains("systemctl stop"), "{rpm_pre}");
         // Every generated script is valid sh and harmless without systemd.
-        for s in DEB
-            .iter()
-            .chain(RPM.iter())
-            .filter_map(|slot| render(&p, slot))
-        {
+        let deb = DEB.iter().filter_map(|slot| render(&p, slot));
+        let rpm = RPM.iter().filter_map(|slot| render(&p, slot));
+        for s in deb.chain(rpm) {
             let d = tempfile::tempdir().unwrap();
             let f = d.path().join("s");
             std::fs::write(&f, &s.text).unwrap();

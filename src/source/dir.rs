@@ -15,9 +15,71 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::{walk, Excludes, ExternalLinks, SourceError};
+use super::{walk, Excludes, ExternalLinks, Input, Output, Source, SourceError};
 use crate::listener::Listener;
-use crate::model::{Entry, PkgPath};
+use crate::model::{Entry, Package, PkgPath};
+use crate::options::options;
+
+/// Options of `-s dir`.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, clap::Args, serde::Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "kebab-case")]
+#[command(next_help_heading = "-s dir")]
+#[group(id = "dir-options")]
+pub struct Args {
+    /// Change to this directory before reading the source paths (without a PATH: all of it,
+    /// as fpm reads `-C DIR` alone).
+    #[arg(short = 'C', long, value_name = "DIR")]
+    pub chdir: Option<PathBuf>,
+
+    /// Install paths given without '=' below this directory.
+    #[arg(long, value_name = "DIR")]
+    pub prefix: Option<String>,
+}
+
+options!(Args { chdir, prefix });
+
+/// The dir source.
+pub struct Dir;
+
+impl Source for Dir {
+    /// The PATH arguments as entries (see the module doc), named `-n` (required) and versioned
+    /// `-v` (default 1.0). With only `[[files]]` in the recipe, no PATH is needed; with `-C`
+    /// and no PATH, the whole `-C` directory is read (`.`).
+    fn read(&self, input: &Input) -> Result<Output, SourceError> {
+        let o = input.options;
+        let args = &o.sources.dir;
+        let mut package = Package::default();
+        package.meta.name = o
+            .meta
+            .name
+            .clone()
+            .ok_or_else(|| SourceError::Invalid("-s dir needs -n/--name".into()))?;
+        package.meta.version = o.meta.version.clone().unwrap_or_else(|| "1.0".into());
+        let mut inputs = input.paths.to_vec();
+        if inputs.is_empty() && args.chdir.is_some() && !input.more_files {
+            inputs.push(".".into());
+        }
+        if !inputs.is_empty() || !input.more_files {
+            let opts = DirOptions {
+                inputs,
+                // The recipe's paths start in its directory unless it names another one.
+                chdir: args
+                    .chdir
+                    .clone()
+                    .or_else(|| input.recipe_dir.map(Path::to_path_buf)),
+                contain: input.recipe_dir.is_none() && args.chdir.is_some(),
+                prefix: args.prefix.clone(),
+            };
+            package.entries = read(&opts, input.excludes, input.strict(), input.listener)?;
+        }
+        Ok(Output {
+            package,
+            staging: None,
+        })
+    }
+}
 
 /// Inputs of the dir source.
 #[derive(Debug, Clone, Default)]

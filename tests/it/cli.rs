@@ -239,9 +239,7 @@ fn a_missing_interpreter_is_a_usage_error() {
 /// Python versions mapped by pkgr keep PEP 440's order under dpkg's own comparison.
 #[test]
 fn pep440_versions_keep_their_order_in_dpkg() {
-    if !have("dpkg") {
-        return;
-    }
+    require(&["dpkg"]);
     let ordered = [
         "1.0.dev1",
         "1.0a1.dev1",

@@ -56,9 +56,7 @@ type = "symlink"
 
 #[test]
 fn pkgr_toml_drives_the_build_and_flags_override_it() {
-    if !have("dpkg-deb") || !have("rpm") {
-        return;
-    }
+    require(&["dpkg-deb", "rpm"]);
     let d = tempfile::tempdir().unwrap();
     project(d.path());
     // No flags at all: `cd project && pkgr`.
@@ -203,23 +201,20 @@ fn completions_and_man_page() {
         "{}",
         &man[..200.min(man.len())]
     );
-    if have("man") {
-        let d = tempfile::tempdir().unwrap();
-        std::fs::write(d.path().join("pkgr.1"), &man).unwrap();
-        let shown = sh(&format!(
-            "MANWIDTH=100 man -l {}/pkgr.1 2>/dev/null | head -20",
-            d.path().display()
-        ));
-        assert!(shown.contains("pkgr"), "{shown}");
-    }
+    require(&["man"]);
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("pkgr.1"), &man).unwrap();
+    let shown = sh(&format!(
+        "MANWIDTH=100 man -l {}/pkgr.1 2>/dev/null | head -20",
+        d.path().display()
+    ));
+    assert!(shown.contains("pkgr"), "{shown}");
 }
 
 /// A progress bar on a terminal (run under script(1)'s pseudo-terminal), none in a pipe.
 #[test]
 fn progress_bar_only_on_a_terminal() {
-    if !have("script") {
-        return;
-    }
+    require(&["script"]);
     let d = tempfile::tempdir().unwrap();
     let args: Vec<String> = dir_args()
         .iter()

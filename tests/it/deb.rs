@@ -6,9 +6,7 @@ use crate::common::*;
 
 #[test]
 fn control_fields_and_file_list_are_what_dpkg_deb_reports() {
-    if !have("dpkg-deb") {
-        return;
-    }
+    require(&["dpkg-deb"]);
     let d = tempfile::tempdir().unwrap();
     let deb = build_dir(d.path(), &[]);
     assert_eq!(field(&deb, "Package"), "hello-dir");
@@ -94,9 +92,7 @@ fn ar_members_are_in_deb5_order_with_fixed_headers() {
 
 #[test]
 fn md5sums_verify_with_md5sum() {
-    if !have("dpkg-deb") || !have("md5sum") {
-        return;
-    }
+    require(&["dpkg-deb", "md5sum"]);
     let d = tempfile::tempdir().unwrap();
     let deb = build_dir(d.path(), &[]);
     let root = extract(&deb, d.path());
@@ -131,9 +127,7 @@ fn md5sums_verify_with_md5sum() {
 
 #[test]
 fn dir_package_passes_lintian() {
-    if !have("lintian") {
-        return;
-    }
+    require(&["lintian"]);
     let d = tempfile::tempdir().unwrap();
     assert_lintian_clean(&build_dir(d.path(), &[]));
 }
@@ -149,10 +143,9 @@ fn same_input_gives_identical_bytes_and_the_epoch_is_honoured() {
         &[("SOURCE_DATE_EPOCH", "1700000000")],
     );
     assert_ne!(std::fs::read(&a).unwrap(), std::fs::read(&c).unwrap());
-    if have("dpkg-deb") {
-        let rows = sh(&format!("dpkg-deb --contents {} | head -1", c.display()));
-        assert!(rows.contains("2023-11-14 22:13"), "{rows}");
-    }
+    require(&["dpkg-deb"]);
+    let rows = sh(&format!("dpkg-deb --contents {} | head -1", c.display()));
+    assert!(rows.contains("2023-11-14 22:13"), "{rows}");
 }
 
 /// Creates the directory and returns it.
@@ -169,10 +162,13 @@ impl TapMkdir for std::path::PathBuf {
 /// Installs the dir package with dpkg (needs root): the postinst runs with dpkg's arguments, the
 /// script runs, a modified conffile survives removal and goes on purge.
 #[test]
+#[cfg_attr(
+    not(feature = "test-root"),
+    ignore = "test-root: installs packages, uses a chroot or mounts file systems, as root"
+)]
 fn dir_package_installs_runs_and_purges() {
-    if !have("dpkg") || !root() {
-        return;
-    }
+    require(&["dpkg"]);
+    require_root();
     let d = tempfile::tempdir().unwrap();
     let deb = build_dir(d.path(), &[]);
     let _g = dpkg_lock();
@@ -211,9 +207,7 @@ fn dir_package_installs_runs_and_purges() {
 
 #[test]
 fn every_compression_is_readable_by_dpkg_deb() {
-    if !have("dpkg-deb") {
-        return;
-    }
+    require(&["dpkg-deb"]);
     let d = tempfile::tempdir().unwrap();
     for (flag, member) in [
         ("gz", "data.tar.gz"),

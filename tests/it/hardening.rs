@@ -126,26 +126,35 @@ fn paths_that_cannot_be_packaged() {
         &["special/sock' is a socket"],
     );
     std::fs::remove_file(&sock).unwrap();
-    if root() {
-        run_ok(
-            Command::new("mknod")
-                .arg(special.join("null"))
-                .args(["c", "1", "3"]),
-        );
-        refused(
-            &s.run("deb", &["special=/opt/s"]),
-            2,
-            &["special/null' is a character device"],
-        );
-    }
     assert!(s.out_files().is_empty());
+}
+
+/// A device node is refused like a FIFO or a socket (making one needs root).
+#[test]
+#[cfg_attr(
+    not(feature = "test-root"),
+    ignore = "test-root: installs packages, uses a chroot or mounts file systems, as root"
+)]
+fn device_nodes_cannot_be_packaged() {
+    require_root();
+    let s = Scratch::new();
+    let special = s.p("special");
+    std::fs::create_dir_all(&special).unwrap();
+    run_ok(
+        Command::new("mknod")
+            .arg(special.join("null"))
+            .args(["c", "1", "3"]),
+    );
+    refused(
+        &s.run("deb", &["special=/opt/s"]),
+        2,
+        &["special/null' is a character device"],
+    );
 }
 
 #[test]
 fn symlinks_are_never_followed_and_strict_refuses_escapes() {
-    if !have("dpkg-deb") {
-        return;
-    }
+    require(&["dpkg-deb"]);
     let s = Scratch::new();
     symlink("/etc/shadow", s.p("tree/shadow")).unwrap();
     symlink("../../outside", s.p("tree/up")).unwrap();
@@ -188,10 +197,13 @@ fn symlinks_are_never_followed_and_strict_refuses_escapes() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-root"),
+    ignore = "test-root: installs packages, uses a chroot or mounts file systems, as root"
+)]
 fn unreadable_files_are_reported_before_writing() {
-    if !root() || !have("setpriv") {
-        return;
-    }
+    require(&["setpriv"]);
+    require_root();
     let s = Scratch::new();
     std::fs::write(s.p("tree/secret"), "x").unwrap();
     std::fs::set_permissions(s.p("tree/secret"), std::fs::Permissions::from_mode(0o000)).unwrap();
@@ -225,10 +237,8 @@ fn unreadable_files_are_reported_before_writing() {
 }
 
 #[test]
-fn odd_file_names_long_paths_and_a_file_over_8_gib() {
-    if !have("dpkg-deb") || !have("rpm") || !have("zstd") {
-        return;
-    }
+fn odd_file_names_and_long_paths() {
+    require(&["dpkg-deb", "rpm", "zstd"]);
     let s = Scratch::new();
     let t = s.p("tree");
     std::fs::write(
@@ -281,8 +291,13 @@ fn odd_file_names_long_paths_and_a_file_over_8_gib() {
         .unwrap()
         .stdout;
     assert!(has(&listing, b"./opt/ab/caf\xe9\n"));
+}
 
-    // A sparse file over 8 GiB (past the 11-digit octal size field of plain tar).
+/// A sparse file over 8 GiB (past the 11-digit octal size field of plain tar) in a deb and an rpm.
+#[test]
+#[cfg_attr(not(feature = "test-slow"), ignore = "test-slow: writes gigabytes")]
+fn a_file_over_8_gib() {
+    require(&["dpkg-deb", "rpm"]);
     let big = Scratch::new();
     let f = std::fs::File::create(big.p("tree/big.img")).unwrap();
     f.set_len(8 * 1024 * 1024 * 1024 + 1).unwrap();
@@ -386,6 +401,8 @@ fn a_failing_pip_shows_its_output() {
     let out = pkgr()
         .current_dir(d.path())
         .args(["-s", "virtualenv", "-t", "deb", "-n", "ab", "-v", "1"])
+        // Offline: pip looks in no index and fails as it would on PyPI.
+        .arg("--pip-arg=--no-index")
         .arg(&app)
         .output()
         .unwrap();
@@ -410,18 +427,18 @@ fn a_failing_pip_shows_its_output() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-root"),
+    ignore = "test-root: installs packages, uses a chroot or mounts file systems, as root"
+)]
 fn read_only_and_full_output_directories() {
-    if !root() {
-        return;
-    }
+    require_root();
     let s = Scratch::new();
     let data: Vec<u8> = (0..400_000u32)
         .flat_map(|i| i.wrapping_mul(2_654_435_761).to_le_bytes())
         .collect();
     std::fs::write(s.p("tree/random.bin"), data).unwrap();
-    let Some(_ro) = Mount::new(&s.p("ro"), "ro,size=1m") else {
-        return;
-    };
+    let _ro = Mount::new(&s.p("ro"), "ro,size=1m");
     let out = pkgr()
         .current_dir(s.dir.path())
         .args([
@@ -444,9 +461,7 @@ fn read_only_and_full_output_directories() {
         1,
         &["cannot write", "ro/x.deb", "Read-only file system"],
     );
-    let Some(_full) = Mount::new(&s.p("full"), "size=256k") else {
-        return;
-    };
+    let _full = Mount::new(&s.p("full"), "size=256k");
     let out = pkgr()
         .current_dir(s.dir.path())
         .args([

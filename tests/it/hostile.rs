@@ -159,8 +159,6 @@ fn a_file_swapped_for_a_symlink_after_the_walk_is_refused() {
     pkg.meta.architecture = "all".into();
     pkg.meta.maintainer = "A B <a@example.org>".into();
     pkg.meta.description = "x\ny".into();
-    pkg.meta.category = "misc".into();
-    pkg.meta.priority = "optional".into();
     pkg.entries = pkgr::source::walk(
         &root,
         &PkgPath::parse("/opt/ab").unwrap(),
@@ -188,7 +186,9 @@ fn a_file_swapped_for_a_symlink_after_the_walk_is_refused() {
     ];
     for f in formats {
         let mut out = Vec::new();
-        let e = f.write(&pkg, &mut out, &ctx).unwrap_err().to_string();
+        let e = pkgr::format::build(f.as_ref(), &pkg, &mut out, &ctx)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("replaced by a symlink"), "{}: {e}", f.name());
         assert!(
             !out.windows(16).any(|w| w == b"TOP-SECRET-BYTES"),
@@ -575,6 +575,7 @@ fn sigint_while_writing_removes_the_temp_file() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "test-slow"), ignore = "test-slow: takes minutes")]
 fn after_sigkill_the_next_run_removes_the_dead_staging_directory() {
     let d = tempfile::tempdir().unwrap();
     let (work, out) = (d.path().join("work"), d.path().join("out"));
@@ -611,10 +612,13 @@ fn after_sigkill_the_next_run_removes_the_dead_staging_directory() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-root"),
+    ignore = "test-root: installs packages, uses a chroot or mounts file systems, as root"
+)]
 fn a_temp_file_locked_in_another_pid_namespace_is_kept() {
-    if !(root() && have("unshare") && have("flock")) {
-        return;
-    }
+    require_root();
+    require(&["unshare", "flock"]);
     let s = Scratch::new();
     let live = s.p("out/.pkgr-tmp-otherbuild");
     std::fs::write(&live, "in progress").unwrap();
@@ -729,6 +733,10 @@ fn a_closed_or_full_stdout_is_not_a_crash() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-root"),
+    ignore = "test-root: installs packages, uses a chroot or mounts file systems, as root"
+)]
 fn scratch_space_problems_name_the_directory() {
     let s = Scratch::new();
     let args = [
@@ -758,17 +766,13 @@ fn scratch_space_problems_name_the_directory() {
         .output()
         .unwrap();
     refused(&o, 2, &["--workdir", "tree/app.txt", "not a directory"]);
-    if !root() {
-        return;
-    }
+    require_root();
     run_ok(
         Command::new("head")
             .args(["-c", "2000000", "/dev/urandom"])
             .stdout(std::fs::File::create(s.p("tree/random.bin")).unwrap()),
     );
-    let Some(_small) = Mount::new(&s.p("small"), "size=256k") else {
-        return;
-    };
+    let _small = Mount::new(&s.p("small"), "size=256k");
     let o = pkgr()
         .current_dir(s.dir.path())
         .args(["--workdir", "small", "--deb-compression", "none"])
@@ -785,9 +789,7 @@ fn scratch_space_problems_name_the_directory() {
 
 #[test]
 fn rpm_build_time_is_source_date_epoch_even_in_the_future() {
-    if !have("rpm") {
-        return;
-    }
+    require(&["rpm"]);
     let s = Scratch::new();
     let build = |name: &str| {
         let o = pkgr()
@@ -826,10 +828,9 @@ fn rpm_build_time_is_source_date_epoch_even_in_the_future() {
 /// A 5 GiB file (sparse on disk) into an rpm while pkgr may use at most 4 GiB of address
 /// space: the payload is streamed, so it is built, and rpm verifies it.
 #[test]
+#[cfg_attr(not(feature = "test-slow"), ignore = "test-slow: writes gigabytes")]
 fn a_5_gib_rpm_is_built_in_bounded_memory() {
-    if !have("rpm") {
-        return;
-    }
+    require(&["rpm"]);
     let s = Scratch::new();
     run_ok(
         Command::new("truncate")
@@ -935,9 +936,8 @@ fn a_deb_never_ships_directories_no_debian_package_owns() {
     let names: Vec<String> = contents(&deb).into_iter().map(|c| c.2).collect();
     assert!(!names.contains(&"./opt/".to_string()), "{names:?}");
     assert!(names.contains(&"./opt/ab/".to_string()), "{names:?}");
-    if have("lintian") {
-        assert_lintian_clean(&deb);
-    }
+    require(&["lintian"]);
+    assert_lintian_clean(&deb);
 }
 
 #[test]
@@ -1018,16 +1018,15 @@ fn a_sticky_directory_keeps_its_mode_in_every_format() {
         .find(|c| c.2 == "./var/lib/ab/drop/")
         .unwrap();
     assert_eq!(drop.0, "drwxrwxrwt");
-    if have("rpm") {
-        let dump = stdout(&run_ok(
-            Command::new("rpm")
-                .args(["-qp", "--dump"])
-                .arg(s.p("out/ab-1.0-1.noarch.rpm")),
-        ));
-        let line = dump
-            .lines()
-            .find(|l| l.starts_with("/var/lib/ab/drop "))
-            .unwrap();
-        assert!(line.contains(" 041777 "), "{line}");
-    }
+    require(&["rpm"]);
+    let dump = stdout(&run_ok(
+        Command::new("rpm")
+            .args(["-qp", "--dump"])
+            .arg(s.p("out/ab-1.0-1.noarch.rpm")),
+    ));
+    let line = dump
+        .lines()
+        .find(|l| l.starts_with("/var/lib/ab/drop "))
+        .unwrap();
+    assert!(line.contains(" 041777 "), "{line}");
 }

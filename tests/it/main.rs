@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod config;
 mod deb;
+mod golden;
 mod hardening;
 mod hostile;
 mod packaging;

@@ -45,16 +45,14 @@ struct Own {
     files: Vec<PathBuf>,
 }
 
-fn own() -> Option<&'static Own> {
-    if !have("make") || !have("strip") || !have("gzip") {
-        return None;
-    }
+fn own() -> &'static Own {
+    require(&["make", "strip", "gzip"]);
     static O: OnceLock<Own> = OnceLock::new();
-    Some(O.get_or_init(|| {
+    O.get_or_init(|| {
         let d = tempfile::tempdir().unwrap();
         let files = make_package(&copy_tree(&d.path().join("a")));
         Own { _dir: d, files }
-    }))
+    })
 }
 
 fn find<'a>(o: &'a Own, ext: &str) -> &'a PathBuf {
@@ -65,8 +63,9 @@ fn find<'a>(o: &'a Own, ext: &str) -> &'a PathBuf {
 }
 
 #[test]
+#[cfg_attr(not(feature = "test-slow"), ignore = "test-slow: takes minutes")]
 fn make_package_writes_three_formats() {
-    let Some(o) = own() else { return };
+    let o = own();
     let names: Vec<String> = o
         .files
         .iter()
@@ -81,9 +80,8 @@ fn make_package_writes_three_formats() {
             format!("pkgr_{v}-1_amd64.deb")
         ]
     );
-    if have("lintian") {
-        assert_lintian_clean(find(o, ".deb"));
-    }
+    require(&["lintian"]);
+    assert_lintian_clean(find(o, ".deb"));
     let rows = contents(find(o, ".deb"));
     for p in [
         "./usr/bin/pkgr",
@@ -102,8 +100,9 @@ fn make_package_writes_three_formats() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "test-slow"), ignore = "test-slow: takes minutes")]
 fn another_copy_builds_identical_packages() {
-    let Some(o) = own() else { return };
+    let o = own();
     let d = tempfile::tempdir().unwrap();
     let other = make_package(&copy_tree(&d.path().join("elsewhere/deeper")));
     for (a, b) in o.files.iter().zip(&other) {
@@ -117,11 +116,14 @@ fn another_copy_builds_identical_packages() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(feature = "test-root", feature = "test-slow")),
+    ignore = "test-root, test-slow: builds pkgr in release mode and installs its packages, as root"
+)]
 fn own_packages_install_and_run() {
-    let Some(o) = own() else { return };
-    if !root() || !have("rpm") {
-        return;
-    }
+    let o = own();
+    require(&["rpm"]);
+    require_root();
     let want = format!("pkgr {}\n", env!("CARGO_PKG_VERSION"));
     let _g = dpkg_lock();
     run_ok(Command::new("dpkg").arg("-i").arg(find(o, ".deb")));

@@ -89,6 +89,7 @@ fn build_all(input: &Path, out: &Path, threads: &str) {
 }
 
 #[test]
+#[cfg_attr(not(feature = "test-slow"), ignore = "test-slow: takes minutes")]
 fn thread_count_and_parallel_targets_never_change_the_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let input = big_input(dir.path());
@@ -136,9 +137,7 @@ fn thread_count_and_parallel_targets_never_change_the_bytes() {
     }
 
     // The multi-threaded xz streams are valid for xz and dpkg-deb, with more than one block.
-    if !have("xz") || !have("dpkg-deb") {
-        return;
-    }
+    require(&["xz", "dpkg-deb"]);
     let debs: Vec<PathBuf> = fs::read_dir(runs[1].1.join("xz"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -204,10 +203,12 @@ fn control_of(deb: &Path) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-pypi"),
+    ignore = "test-pypi: builds virtualenvs from PyPI"
+)]
 fn uv_installs_the_same_files_as_pip() {
-    if !have("uv") || !have("dpkg-deb") {
-        return;
-    }
+    require(&["uv", "dpkg-deb"]);
     let pip = hello();
     let long = format!("work-{}", "w".repeat(130));
     let uv = build_venv("hello-app", &long, &["--pip-tool", "uv"]);

@@ -14,8 +14,10 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::common::*;
 
-fn tools() -> bool {
-    have("piuparts") && have("debootstrap") && have("dpkg-scanpackages") && root()
+/// piuparts runs as root with debootstrap and dpkg-scanpackages; a test without them fails.
+fn tools() {
+    require_root();
+    require(&["piuparts", "debootstrap", "dpkg-scanpackages"]);
 }
 
 /// The cached base tarball (piuparts unpacks it with `tar -zxf`).
@@ -108,10 +110,12 @@ fn install_upgrade_purge(old: &Path, new: &Path) {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-root"),
+    ignore = "test-root: installs packages, uses a chroot or mounts file systems, as root"
+)]
 fn piuparts_dir_package() {
-    if !tools() {
-        return;
-    }
+    tools();
     let d = tempfile::tempdir().unwrap();
     let build = |v: &str| {
         let out = d.path().join(v);
@@ -131,19 +135,23 @@ fn piuparts_dir_package() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(feature = "test-root", feature = "test-pypi")),
+    ignore = "test-root, test-pypi: installs a virtualenv built from PyPI, as root"
+)]
 fn piuparts_venv_package() {
-    if !tools() {
-        return;
-    }
+    tools();
     let old = build_venv("hello-app", "work", &["-v", "0.0.9"]);
     install_upgrade_purge(&old.deb, &hello().deb);
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-root"),
+    ignore = "test-root: installs packages, uses a chroot or mounts file systems, as root"
+)]
 fn piuparts_service_package() {
-    if !tools() {
-        return;
-    }
+    tools();
     let d = tempfile::tempdir().unwrap();
     let (v1, _) = crate::services::build("1.0", d.path());
     let (v2, _) = crate::services::build("2.0", d.path());

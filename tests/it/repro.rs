@@ -501,6 +501,10 @@ fn dir_source_is_byte_identical_across_paths_umasks_mtimes_and_file_order() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-pypi"),
+    ignore = "test-pypi: builds virtualenvs from PyPI"
+)]
 fn virtualenv_source_is_byte_identical_across_paths_umasks_mtimes_file_order_and_workdirs() {
     let (a, b) = (Side::new(&A), Side::new(&B));
     let work_a = a.base.join("work");

@@ -12,6 +12,10 @@ fn rpm_q(rpm: &Path, args: &[&str]) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-pypi"),
+    ignore = "test-pypi: builds virtualenvs from PyPI"
+)]
 fn one_venv_build_feeds_every_target() {
     let b = ext();
     assert_eq!(
@@ -37,10 +41,12 @@ fn one_venv_build_feeds_every_target() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-pypi"),
+    ignore = "test-pypi: builds virtualenvs from PyPI"
+)]
 fn rpm_metadata_relations_and_scripts_are_what_rpm_reports() {
-    if !have("rpm") {
-        return;
-    }
+    require(&["rpm"]);
     let rpm = ext().rpm.clone().unwrap();
     let (minor, _) = system_python();
     let info = rpm_q(&rpm, &["-i"]);
@@ -96,10 +102,12 @@ fn rpm_metadata_relations_and_scripts_are_what_rpm_reports() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-pypi"),
+    ignore = "test-pypi: builds virtualenvs from PyPI"
+)]
 fn rpm_digests_verify() {
-    if !have("rpm") {
-        return;
-    }
+    require(&["rpm"]);
     let out = stdout(&run_ok(
         Command::new("rpm")
             .arg("-Kv")
@@ -150,10 +158,12 @@ fn assert_rpmlint_clean(rpm: &Path) {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-pypi"),
+    ignore = "test-pypi: builds virtualenvs from PyPI"
+)]
 fn rpmlint_reports_nothing_beyond_the_accepted_list() {
-    if !have("rpmlint") {
-        return;
-    }
+    require(&["rpmlint"]);
     assert_rpmlint_clean(ext().rpm.as_ref().unwrap());
     let d = tempfile::tempdir().unwrap();
     let rpm = d.path().join("hello-dir-1.0-1.noarch.rpm");
@@ -193,10 +203,12 @@ fn tree(root: &Path, prefix: &str) -> BTreeMap<String, String> {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-pypi"),
+    ignore = "test-pypi: builds virtualenvs from PyPI"
+)]
 fn deb_rpm_and_tarball_hold_the_same_tree() {
-    if !have("rpm2cpio") || !have("cpio") || !have("dpkg-deb") || !have("zstd") {
-        return;
-    }
+    require(&["rpm2cpio", "cpio", "dpkg-deb", "zstd"]);
     let b = ext();
     let d = tempfile::tempdir().unwrap();
     let from_deb = extract(&b.deb, &d.path().join("deb"));
@@ -241,10 +253,13 @@ fn deb_rpm_and_tarball_hold_the_same_tree() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(feature = "test-root", feature = "test-pypi")),
+    ignore = "test-root, test-pypi: installs a virtualenv built from PyPI, as root"
+)]
 fn rpm_installs_runs_and_erases_cleanly() {
-    if !have("rpm") || !root() {
-        return;
-    }
+    require(&["rpm"]);
+    require_root();
     let b = ext();
     let d = tempfile::tempdir().unwrap();
     let db = d.path().join("rpmdb");
@@ -280,10 +295,13 @@ fn rpm_installs_runs_and_erases_cleanly() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(feature = "test-root", feature = "test-pypi")),
+    ignore = "test-root, test-pypi: installs a virtualenv built from PyPI, as root"
+)]
 fn tarball_extracts_at_root_and_runs() {
-    if !have("zstd") || !root() {
-        return;
-    }
+    require(&["zstd"]);
+    require_root();
     let b = ext();
     let prefix = "/opt/venvs/ext-hello";
     let _g = dpkg_lock();
@@ -357,10 +375,13 @@ fn upgrade_args(dir: &Path, log: &Path, version: &str, target: &str, out: &Path)
 /// fpm's upgrade scripts: on install only the install scripts run, on upgrade only the upgrade
 /// scripts, on removal only the remove scripts; checked with dpkg and with rpm.
 #[test]
+#[cfg_attr(
+    not(all(feature = "test-root", feature = "test-pypi")),
+    ignore = "test-root, test-pypi: installs a virtualenv built from PyPI, as root"
+)]
 fn upgrade_scripts_run_exactly_once_in_the_right_case() {
-    if !have("dpkg") || !have("rpm") || !root() {
-        return;
-    }
+    require(&["dpkg", "rpm"]);
+    require_root();
     let d = tempfile::tempdir().unwrap();
     let log = d.path().join("log");
     for (target, install, upgrade, remove) in [
@@ -424,12 +445,10 @@ fn upgrade_scripts_run_exactly_once_in_the_right_case() {
 
 /// `--rpm-sign-key` (cargo feature `sign`): rpm verifies the signature with the public key and
 /// rejects the package without it.
-#[cfg(feature = "sign")]
 #[test]
+#[cfg_attr(not(feature = "sign"), ignore = "needs the cargo feature sign")]
 fn signed_rpm_verifies_with_the_public_key() {
-    if !have("gpg") || !have("rpmkeys") {
-        return;
-    }
+    require(&["gpg", "rpmkeys"]);
     let d = tempfile::tempdir().unwrap();
     let home = d.path().join("gnupg");
     std::fs::create_dir_all(&home).unwrap();
@@ -517,9 +536,7 @@ fn sign_key_without_the_feature_or_file_is_a_clear_error() {
 /// Relations given on the command line, as dpkg-deb and rpm read them back.
 #[test]
 fn user_relations_render_in_each_format() {
-    if !have("rpm") || !have("dpkg-deb") {
-        return;
-    }
+    require(&["rpm", "dpkg-deb"]);
     let d = tempfile::tempdir().unwrap();
     let mut args = dir_args();
     let t = args.iter().position(|a| a == "-t").unwrap();
@@ -573,12 +590,94 @@ fn user_relations_render_in_each_format() {
     assert_eq!(rpm_q(&rpm, &["--suggests"]).trim(), "less >= 500");
 }
 
+/// The model is neutral: RPM capabilities, file dependencies and fpm's bare `>`/`<` reach the
+/// rpm's Requires exactly as given (and nothing else but rpmlib's features: no auto-dependency
+/// for a dir package); the deb renders `>`/`<` as dpkg's `>>`/`<<` (as fpm does) and refuses
+/// what is no Debian package name, naming the rule and where RPM-only relations go.
+#[test]
+fn each_format_judges_relations_by_its_own_rules() {
+    require(&["rpm", "dpkg-deb"]);
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("f"), "x\n").unwrap();
+    let common = [
+        "-s",
+        "dir",
+        "-n",
+        "rel",
+        "-a",
+        "all",
+        "-m",
+        "A B <a@example.org>",
+    ];
+    run_ok(pkgr().current_dir(d.path()).args(common).args([
+        "-t",
+        "rpm",
+        "-d",
+        "perl(Foo::Bar)",
+        "-d",
+        "/usr/bin/python3",
+        "-d",
+        "foo > 1",
+        "f=/usr/share/rel/f",
+    ]));
+    let rpm = d.path().join("rel-1.0-1.noarch.rpm");
+    let mut req: Vec<String> = rpm_q(&rpm, &["--requires"])
+        .lines()
+        .filter(|l| !l.starts_with("rpmlib("))
+        .map(str::to_string)
+        .collect();
+    req.sort();
+    assert_eq!(req, ["/usr/bin/python3", "foo > 1", "perl(Foo::Bar)"]);
+    run_ok(pkgr().current_dir(d.path()).args(common).args([
+        "-t",
+        "deb",
+        "-d",
+        "foo > 1",
+        "-d",
+        "bar < 2",
+        "f=/usr/share/rel/f",
+    ]));
+    assert_eq!(
+        field(&d.path().join("rel_1.0_all.deb"), "Depends"),
+        "foo (>> 1), bar (<< 2)"
+    );
+    let out = pkgr()
+        .current_dir(d.path())
+        .args(common)
+        .args([
+            "-t",
+            "deb",
+            "-d",
+            "perl(Foo::Bar)",
+            "-f",
+            "f=/usr/share/rel/f",
+        ])
+        .output()
+        .unwrap();
+    refused(
+        &out,
+        2,
+        &["perl(Foo::Bar)", "Debian Policy §5.6.1", "[rpm] depends"],
+    );
+    // RPM's own naming rule: a capital letter is fine in an rpm, not in a deb.
+    run_ok(pkgr().current_dir(d.path()).args(common).args([
+        "-t",
+        "rpm",
+        "-n",
+        "MyApp",
+        "f=/usr/share/rel/f",
+    ]));
+    assert!(d.path().join("MyApp-1.0-1.noarch.rpm").is_file());
+}
+
 /// `pkgr inspect` reads all three formats back into one layout, matching what dpkg-deb and rpm say.
 #[test]
+#[cfg_attr(
+    not(feature = "test-pypi"),
+    ignore = "test-pypi: builds virtualenvs from PyPI"
+)]
 fn inspect_reads_every_format_back() {
-    if !have("dpkg-deb") || !have("rpm") {
-        return;
-    }
+    require(&["dpkg-deb", "rpm"]);
     let b = ext();
     let deb_files: Vec<String> = contents(&b.deb)
         .into_iter()

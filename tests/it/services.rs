@@ -168,15 +168,19 @@ fn assert_installed(root: &Path, unit_dir: &str, greeting: &str) {
     );
 }
 
-fn tools() -> bool {
-    have("debootstrap") && have("chroot") && have("dpkg-deb") && have("rpm") && root()
+/// The chroot tests run as root with debootstrap; a test without them fails.
+fn tools() {
+    require_root();
+    require(&["debootstrap", "chroot", "dpkg-deb", "rpm"]);
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-root"),
+    ignore = "test-root: installs packages, uses a chroot or mounts file systems, as root"
+)]
 fn dpkg_lifecycle_in_a_chroot() {
-    if !tools() {
-        return;
-    }
+    tools();
     let d = tempfile::tempdir().unwrap();
     let (v1, _) = build("1.0", d.path());
     let (v2, _) = build("2.0", d.path());
@@ -243,10 +247,12 @@ fn dpkg_lifecycle_in_a_chroot() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-root"),
+    ignore = "test-root: installs packages, uses a chroot or mounts file systems, as root"
+)]
 fn rpm_lifecycle_in_a_chroot() {
-    if !tools() {
-        return;
-    }
+    tools();
     let d = tempfile::tempdir().unwrap();
     let (_, v1) = build("1.0", d.path());
     let (_, v2) = build("2.0", d.path());
@@ -306,10 +312,12 @@ fn rpm_lifecycle_in_a_chroot() {
 /// `--no-systemd-enable`: both package managers install the unit but leave it disabled, and the
 /// user is still created.
 #[test]
+#[cfg_attr(
+    not(feature = "test-root"),
+    ignore = "test-root: installs packages, uses a chroot or mounts file systems, as root"
+)]
 fn no_systemd_enable_installs_a_disabled_unit() {
-    if !tools() {
-        return;
-    }
+    tools();
     let d = tempfile::tempdir().unwrap();
     let (deb, rpm) = build_with("1.0", d.path(), &["--no-systemd-enable"]);
     let is_enabled = |root: &Path| {

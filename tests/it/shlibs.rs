@@ -56,10 +56,12 @@ fn elf_files(root: &Path, pattern: &str) -> Vec<PathBuf> {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-pypi"),
+    ignore = "test-pypi: builds virtualenvs from PyPI"
+)]
 fn c_extension_against_zlib_depends_on_zlib1g_and_libz() {
-    if !have("dpkg-shlibdeps") || !have("rpm") || !have("lintian") {
-        return;
-    }
+    require(&["dpkg-shlibdeps", "rpm", "lintian"]);
     let b = zlib_app();
     let (minor, full) = system_python();
     let depends = field(&b.deb, "Depends");
@@ -98,10 +100,13 @@ fn c_extension_against_zlib_depends_on_zlib1g_and_libz() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(feature = "test-root", feature = "test-pypi")),
+    ignore = "test-root, test-pypi: installs a virtualenv built from PyPI, as root"
+)]
 fn zlib_app_installs_and_runs_with_the_system_zlib() {
-    if !have("dpkg") || !root() {
-        return;
-    }
+    require(&["dpkg"]);
+    require_root();
     let b = zlib_app();
     let _l = dpkg_lock();
     run_ok(Command::new("dpkg").arg("-i").arg(&b.deb));
@@ -118,10 +123,12 @@ fn zlib_app_installs_and_runs_with_the_system_zlib() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-pypi"),
+    ignore = "test-pypi: builds virtualenvs from PyPI"
+)]
 fn manylinux_wheel_bundled_libraries_are_not_dependencies() {
-    if !have("dpkg-shlibdeps") || !have("rpm") {
-        return;
-    }
+    require(&["dpkg-shlibdeps", "rpm"]);
     let b = wheel_app();
     let (minor, full) = system_python();
     let d = tempfile::tempdir().unwrap();
@@ -151,10 +158,13 @@ fn manylinux_wheel_bundled_libraries_are_not_dependencies() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(feature = "test-root", feature = "test-pypi")),
+    ignore = "test-root, test-pypi: installs a virtualenv built from PyPI, as root"
+)]
 fn wheel_app_installs_and_runs_its_bundled_library() {
-    if !have("dpkg") || !root() {
-        return;
-    }
+    require(&["dpkg"]);
+    require_root();
     let b = wheel_app();
     let _l = dpkg_lock();
     run_ok(Command::new("dpkg").arg("-i").arg(&b.deb));
@@ -209,9 +219,7 @@ fn dir_pkg(src: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
 
 #[test]
 fn unmapped_library_warns_naming_the_file_and_strict_refuses() {
-    if !have("gcc") || !have("dpkg-deb") {
-        return;
-    }
+    require(&["gcc", "dpkg-deb"]);
     let d = tempfile::tempdir().unwrap();
     let src = unmapped_tree(d.path());
     let out = d.path().join("out");
@@ -268,8 +276,7 @@ fn unmapped_library_warns_naming_the_file_and_strict_refuses() {
         .unwrap();
     let info = stdout(&run_ok(Command::new("dpkg-deb").arg("-f").arg(deb)));
     assert!(!info.contains("Depends:"), "{info}");
-    if have("rpm") {
-        let reqs = rpm_requires(rpm);
-        assert!(reqs.is_empty(), "{reqs:?}");
-    }
+    require(&["rpm"]);
+    let reqs = rpm_requires(rpm);
+    assert!(reqs.is_empty(), "{reqs:?}");
 }

@@ -14,10 +14,12 @@ fn no_build_paths(b: &Built, root: &Path) {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-pypi"),
+    ignore = "test-pypi: builds virtualenvs from PyPI"
+)]
 fn pyproject_app_deb_fields_and_payload() {
-    if !have("dpkg-deb") {
-        return;
-    }
+    require(&["dpkg-deb"]);
     let b = hello();
     assert!(
         !b.stderr.contains("warning:"),
@@ -117,18 +119,22 @@ fn pyproject_app_deb_fields_and_payload() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-pypi"),
+    ignore = "test-pypi: builds virtualenvs from PyPI"
+)]
 fn pyproject_app_passes_lintian() {
-    if !have("lintian") {
-        return;
-    }
+    require(&["lintian"]);
     assert_lintian_clean(&hello().deb);
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-pypi"),
+    ignore = "test-pypi: builds virtualenvs from PyPI"
+)]
 fn compiled_extension_app_depends_on_libc_and_passes_lintian() {
-    if !have("dpkg-deb") || !have("lintian") {
-        return;
-    }
+    require(&["dpkg-deb", "lintian"]);
     let b = ext();
     let (minor, full) = system_python();
     assert_eq!(field(&b.deb, "Package"), "ext-hello");
@@ -147,18 +153,15 @@ fn compiled_extension_app_depends_on_libc_and_passes_lintian() {
         "the compiled extension is shipped: {so}"
     );
     // dpkg-shlibdeps, on the same file, agrees on the libc floor.
-    if have("dpkg-shlibdeps") {
-        let theirs = dpkg_shlibdeps(&root, &[PathBuf::from(so.trim())], &[]);
-        assert_eq!(theirs, "libc6 (>= 2.14)");
-    }
+    require(&["dpkg-shlibdeps"]);
+    let theirs = dpkg_shlibdeps(&root, &[PathBuf::from(so.trim())], &[]);
+    assert_eq!(theirs, "libc6 (>= 2.14)");
     assert_lintian_clean(&b.deb);
 }
 
 #[test]
 fn existing_venv_is_ingested_and_relocated() {
-    if !have("dpkg-deb") {
-        return;
-    }
+    require(&["dpkg-deb"]);
     let d = tempfile::tempdir().unwrap();
     let venv = d.path().join("myvenv");
     bare_venv(&venv);
@@ -249,10 +252,13 @@ fn install_run_purge(b: &Built, name: &str, script: &str, expect: &str) {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(feature = "test-root", feature = "test-pypi")),
+    ignore = "test-root, test-pypi: installs a virtualenv built from PyPI, as root"
+)]
 fn pyproject_app_installs_runs_from_the_prefix_and_purges() {
-    if !have("dpkg") || !root() {
-        return;
-    }
+    require(&["dpkg"]);
+    require_root();
     install_run_purge(
         hello(),
         "pkgr-hello",
@@ -262,10 +268,13 @@ fn pyproject_app_installs_runs_from_the_prefix_and_purges() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(feature = "test-root", feature = "test-pypi")),
+    ignore = "test-root, test-pypi: installs a virtualenv built from PyPI, as root"
+)]
 fn compiled_extension_app_installs_and_loads_its_extension() {
-    if !have("dpkg") || !root() {
-        return;
-    }
+    require(&["dpkg"]);
+    require_root();
     install_run_purge(
         ext(),
         "ext-hello",
@@ -277,10 +286,13 @@ fn compiled_extension_app_installs_and_loads_its_extension() {
 /// A prefix so long that `#!PREFIX/bin/python` exceeds 127 bytes: scripts get pip's `/bin/sh`
 /// trampoline, and still run once installed.
 #[test]
+#[cfg_attr(
+    not(all(feature = "test-root", feature = "test-pypi")),
+    ignore = "test-root, test-pypi: installs a virtualenv built from PyPI, as root"
+)]
 fn long_prefix_gets_trampolines_that_run() {
-    if !have("dpkg") || !root() {
-        return;
-    }
+    require(&["dpkg"]);
+    require_root();
     let prefix = format!("/opt/venvs/{}/hello", "p".repeat(120));
     let b = build_venv(
         "hello-app",

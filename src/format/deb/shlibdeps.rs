@@ -20,10 +20,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::format::DependencyDecision;
+use super::version;
+use crate::format::common::DependencyDecision;
 use crate::model::{ElfFile, Package};
 use crate::relation::{Op, Relation};
-use crate::version;
 
 /// Sonames shipped by the C library package (`libc6` on Linux architectures), its loader's
 /// included: used when the build host has no dpkg database for the architecture.

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::header::{Header, Value};
 use super::tags;
-use crate::format::DependencyDecision;
+use crate::format::common::DependencyDecision;
 use crate::model::Package;
 use crate::relation::{Atom, Op, Relation};
 

@@ -29,27 +29,28 @@
 //!   4128 bytes of reserved space (as rpmbuild leaves for `rpmsign`), and with `--rpm-sign-key`
 //!   an OpenPGP signature of the header.
 
-use std::io::{self, Read, Write};
-
-use md5::Md5;
-use sha1::Sha1;
-use sha2::{Digest, Sha256};
+use std::io::{self, Write};
 
 use crate::compress::{Algorithm, Compression};
 use crate::format::common::{self, check_single_line, rpm_arch};
-use crate::format::{scripts, Format, FormatError, WriteContext};
+use crate::format::{scripts as engine, Format, FormatError, WriteContext};
 use crate::model::{EntryKind, Package, PkgPath};
+use crate::options::{OptionError, Options};
+use crate::relation::{Op, Relation};
 
 mod cpio;
 pub mod deps;
 pub mod header;
+mod headers;
+pub mod options;
 pub mod payload;
+pub mod read;
+pub mod scripts;
 #[cfg(feature = "sign")]
 mod sign;
 pub mod tags;
 
 pub use deps::elf_requires;
-use deps::Dep;
 use header::{Header, Value};
 
 /// The `.rpm` writer.
@@ -70,6 +71,24 @@ impl Rpm {
             build_host,
             sign_key: None,
         }
+    }
+
+    /// The writer the options ask for: `--rpm-compression` (default zstd) at
+    /// `--rpm-compression-level` on `--threads` workers, `--rpm-build-host` (default `pkgr`)
+    /// and `--rpm-sign-key`.
+    ///
+    /// # Errors
+    /// [`OptionError`] for a level out of range or `--threads 0`.
+    pub fn from_options(opts: &Options) -> Result<Self, OptionError> {
+        let a = &opts.formats.rpm;
+        let compression = Compression::new(
+            a.rpm_compression.unwrap_or(Algorithm::Zstd),
+            a.rpm_compression_level,
+        )
+        .map_err(|e| OptionError::new("--rpm-compression-level", e.to_string()))?
+        .with_threads(opts.run.threads()?);
+        let build_host = a.rpm_build_host.clone().unwrap_or_else(|| "pkgr".into());
+        Ok(Rpm::new(compression, build_host).signed_with(a.rpm_sign_key.clone()))
     }
 
     /// Signs the package with this ASCII-armored OpenPGP secret key (RSA or EdDSA), the
@@ -142,6 +161,68 @@ fn utf8(p: &PkgPath) -> Result<&str, FormatError> {
     })
 }
 
+/// RPM's rules for the relations: every name is a package name, a capability (`perl(Foo::Bar)`,
+/// `libc.so.6()(64bit)`) or a file (`/usr/bin/python3`), with no whitespace (the lexer saw to
+/// that); a version is `[EPOCH:]VERSION[-RELEASE]` in RPM's alphabet; `Provides` takes only
+/// `=` versions and no alternatives (the RPM dependency docs).
+fn check_relations(pkg: &Package) -> Result<(), FormatError> {
+    let r = &pkg.relations;
+    for (field, list) in [
+        ("Requires (-d/--depends)", &r.depends),
+        ("Requires (Pre-Depends)", &r.pre_depends),
+        ("Recommends (--recommends)", &r.recommends),
+        ("Suggests (--suggests)", &r.suggests),
+        ("Conflicts (--conflicts)", &r.conflicts),
+        ("Obsoletes (--replaces)", &r.replaces),
+        ("Provides (--provides)", &r.provides),
+    ] {
+        for rel in list {
+            for a in &rel.alternatives {
+                if let Some((_, v)) = &a.constraint {
+                    check_evr(field, rel, v)?;
+                }
+            }
+        }
+    }
+    if let Some(bad) = r.provides.iter().find(|rel| {
+        rel.alternatives.len() > 1
+            || rel.alternatives.iter().any(|a| {
+                a.constraint.as_ref().is_some_and(|(op, _)| *op != Op::Eq)
+                    || a.name.starts_with('/')
+            })
+    }) {
+        return Err(FormatError::invalid(
+            "Provides (--provides)",
+            format!("'{bad}' is not a capability with an optional '= version'"),
+        ));
+    }
+    Ok(())
+}
+
+/// `[EPOCH:]VERSION[-RELEASE]`: a numeric epoch, and a version and release in RPM's alphabet.
+fn check_evr(field: &str, rel: &Relation, v: &str) -> Result<(), FormatError> {
+    let rest = match v.split_once(':') {
+        Some((e, rest)) if !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()) => rest,
+        Some(_) => {
+            return Err(FormatError::invalid(
+                field,
+                format!("in '{rel}': the epoch of '{v}' must be a number"),
+            ))
+        }
+        None => v,
+    };
+    let (version, release) = match rest.split_once('-') {
+        Some((a, b)) => (a, Some(b)),
+        None => (rest, None),
+    };
+    let what = format!("{field}, in '{rel}'");
+    check_evr_part(&what, version)?;
+    if let Some(r) = release {
+        check_evr_part(&what, r)?;
+    }
+    Ok(())
+}
+
 /// RPM's version and release alphabet: letters, digits and `. _ + ~ ^`.
 fn check_evr_part(field: &str, v: &str) -> Result<(), FormatError> {
     if v.is_empty() {
@@ -192,6 +273,31 @@ impl Format for Rpm {
         Self::evr(pkg)
     }
 
+    /// The package as the rpm holds it: its units in `%{_unitdir}`, and, first among the
+    /// Requires, what pkgr proves: the venv's interpreter as a file dependency
+    /// (`/usr/bin/python3.X`, which every rpm distribution resolves) and the capabilities rpm's
+    /// elfdeps would generate for the compiled files ([`elf_requires`]).
+    fn prepare(&self, pkg: &Package, ctx: &WriteContext) -> Result<Package, FormatError> {
+        let mut full = common::with_units(pkg, common::RPM_UNIT_DIR)?.into_owned();
+        if ctx.auto_depends {
+            let mut requires: Vec<Relation> = pkg
+                .python
+                .iter()
+                .map(|py| Relation::simple(&py.executable, None))
+                .collect();
+            let decisions = elf_requires(pkg);
+            common::report_decisions(&decisions, ctx)?;
+            for d in &decisions {
+                for cap in d.resolved.iter().flat_map(|r| r.split(", ")) {
+                    requires.push(Relation::simple(cap, None));
+                }
+            }
+            crate::relation::merge(&mut requires, pkg.relations.depends.iter().cloned());
+            full.relations.depends = requires;
+        }
+        Ok(full)
+    }
+
     fn validate(&self, pkg: &Package) -> Result<(), FormatError> {
         let m = &pkg.meta;
         if !m
@@ -226,7 +332,7 @@ impl Format for Rpm {
             ("URL (--url)", m.url.as_ref()),
             ("License (--license)", m.license.as_ref()),
             ("Vendor (--vendor)", m.vendor.as_ref()),
-            ("Group (--category)", Some(&m.category)),
+            ("Group (--category)", m.category.as_ref()),
             ("Build Host (--rpm-build-host)", Some(&self.build_host)),
         ] {
             if let Some(v) = v {
@@ -244,6 +350,7 @@ impl Format for Rpm {
             ));
         }
         common::check_owners(pkg)?;
+        check_relations(pkg)?;
         for e in &pkg.entries {
             utf8(&e.path)?;
             if e.path.as_bytes().iter().any(|b| b.is_ascii_control()) {
@@ -281,7 +388,7 @@ impl Format for Rpm {
                 ));
             }
         }
-        scripts::check_user_scripts(pkg)
+        engine::check_user_scripts(pkg)
     }
 
     fn write(
@@ -290,8 +397,6 @@ impl Format for Rpm {
         out: &mut dyn Write,
         ctx: &WriteContext,
     ) -> Result<(), FormatError> {
-        self.validate(pkg)?;
-        let pkg = &*crate::format::with_units(pkg, crate::format::RPM_UNIT_DIR)?;
         let m = &pkg.meta;
         let mtime = u32::try_from(ctx.mtime)
             .map_err(|_| FormatError::invalid("SOURCE_DATE_EPOCH", "RPM timestamps are 32-bit"))?;
@@ -311,7 +416,7 @@ impl Format for Rpm {
             h.put(tags::SIZE, Value::Int32(vec![list.total_size() as u32]));
         }
         let interp_args = self.put_scripts(&mut h, pkg);
-        self.put_relations(&mut h, pkg, ctx, &list, interp_args)?;
+        self.put_relations(&mut h, pkg, &list, interp_args);
         h.put(tags::PAYLOADFORMAT, Value::Str("cpio".into()));
         if let Some(c) = self.compressor() {
             h.put(tags::PAYLOADCOMPRESSOR, Value::Str(c.into()));
@@ -345,295 +450,6 @@ impl Format for Rpm {
         out.write_all(&header)?;
         io::copy(&mut written.file, out)?;
         Ok(())
-    }
-}
-
-impl Rpm {
-    /// The descriptive tags.
-    fn put_metadata(&self, h: &mut Header, pkg: &Package, mtime: u32) {
-        let m = &pkg.meta;
-        let mut lines = m.description.lines();
-        let summary = lines.next().unwrap_or("").trim().to_string();
-        // %description is the whole text, the summary line first (as fpm writes it), the rest
-        // reflowed: rpmlint wants lines within 79 columns; indented lines are kept verbatim.
-        let rest = lines.collect::<Vec<_>>().join("\n");
-        let mut description = summary.clone();
-        for line in common::reflow(rest.trim_matches('\n'), 79) {
-            description.push('\n');
-            description.push_str(&line);
-        }
-        let s = |v: &str| Value::Str(v.to_string());
-        h.put(tags::HEADERI18NTABLE, Value::StrArray(vec!["C".into()]));
-        h.put(tags::NAME, s(&m.name));
-        h.put(tags::VERSION, s(&m.version));
-        h.put(tags::RELEASE, Value::Str(Self::release(pkg)));
-        if let Some(e) = m.epoch {
-            h.put(tags::EPOCH, Value::Int32(vec![e]));
-        }
-        h.put(tags::SUMMARY, Value::I18n(summary));
-        h.put(tags::DESCRIPTION, Value::I18n(description));
-        h.put(tags::BUILDTIME, Value::Int32(vec![mtime]));
-        h.put(tags::BUILDHOST, s(&self.build_host));
-        if let Some(v) = &m.vendor {
-            h.put(tags::VENDOR, s(v));
-        }
-        h.put(tags::LICENSE, s(m.license.as_deref().unwrap_or("Unknown")));
-        h.put(tags::PACKAGER, s(&m.maintainer));
-        h.put(tags::GROUP, Value::I18n(m.category.clone()));
-        if let Some(u) = &m.url {
-            h.put(tags::URL, s(u));
-        }
-        h.put(tags::OS, s("linux"));
-        h.put(tags::ARCH, Value::Str(self.architecture(pkg)));
-        h.put(
-            tags::SOURCERPM,
-            Value::Str(format!(
-                "{}-{}-{}.src.rpm",
-                m.name,
-                m.version,
-                Self::release(pkg)
-            )),
-        );
-        h.put(
-            tags::RPMVERSION,
-            Value::Str(format!("pkgr {}", env!("CARGO_PKG_VERSION"))),
-        );
-        h.put(tags::CHANGELOGTIME, Value::Int32(vec![mtime]));
-        h.put(
-            tags::CHANGELOGNAME,
-            Value::StrArray(vec![format!("{} - {}", m.maintainer, Self::evr(pkg))]),
-        );
-        h.put(
-            tags::CHANGELOGTEXT,
-            Value::StrArray(vec!["- Package built by pkgr.".into()]),
-        );
-        h.put(tags::ENCODING, s("utf-8"));
-    }
-
-    /// The scriptlets and their interpreters; true when one has an interpreter argument.
-    fn put_scripts(&self, h: &mut Header, pkg: &Package) -> bool {
-        let mut args = false;
-        for (slot, (body_tag, prog_tag)) in scripts::RPM.iter().zip([
-            (tags::PREIN, tags::PREINPROG),
-            (tags::POSTIN, tags::POSTINPROG),
-            (tags::PREUN, tags::PREUNPROG),
-            (tags::POSTUN, tags::POSTUNPROG),
-        ]) {
-            let Some(s) = scripts::render(pkg, slot) else {
-                continue;
-            };
-            let body = s.text.split_once('\n').map_or("", |(_, b)| b).to_string();
-            h.put(body_tag, Value::Str(body));
-            if s.interpreter.len() > 1 {
-                args = true;
-                h.put(prog_tag, Value::StrArray(s.interpreter.clone()));
-            } else {
-                h.put(prog_tag, Value::Str(s.interpreter[0].clone()));
-            }
-        }
-        args
-    }
-
-    /// Every dependency kind, with pkgr's inferred requirements and the rpmlib features.
-    fn put_relations(
-        &self,
-        h: &mut Header,
-        pkg: &Package,
-        ctx: &WriteContext,
-        list: &payload::FileList,
-        interp_args: bool,
-    ) -> Result<(), FormatError> {
-        let r = &pkg.relations;
-        let rel =
-            |l: &[crate::relation::Relation]| l.iter().map(deps::relation).collect::<Vec<_>>();
-        let mut requires = Vec::new();
-        if ctx.auto_depends {
-            if let Some(py) = &pkg.python {
-                requires.push(Dep::any(py.executable.clone(), 0));
-            }
-            let decisions = elf_requires(pkg);
-            crate::format::report_decisions(&decisions, ctx)?;
-            for d in &decisions {
-                for cap in d.resolved.iter().flat_map(|r| r.split(", ")) {
-                    requires.push(Dep::any(cap, 0));
-                }
-            }
-        }
-        requires.extend(rel(&r.depends));
-        requires.extend(rel(&r.pre_depends));
-        for (slot, sense) in scripts::RPM.iter().zip([
-            tags::SENSE_SCRIPT_PRE,
-            tags::SENSE_SCRIPT_POST,
-            tags::SENSE_SCRIPT_PREUN,
-            tags::SENSE_SCRIPT_POSTUN,
-        ]) {
-            if let Some(s) = scripts::render(pkg, slot) {
-                requires.push(Dep::any(
-                    s.interpreter[0].clone(),
-                    tags::SENSE_INTERP | sense,
-                ));
-            }
-        }
-        let evr = Self::evr(pkg);
-        let mut provides = vec![Dep {
-            name: pkg.meta.name.clone(),
-            flags: tags::SENSE_EQUAL,
-            version: evr.clone(),
-        }];
-        if let Some(isa) = isa(&self.architecture(pkg)) {
-            provides.push(Dep {
-                name: format!("{}({isa})", pkg.meta.name),
-                flags: tags::SENSE_EQUAL,
-                version: evr.clone(),
-            });
-        }
-        if list.files.iter().any(|f| f.flags & 1 != 0) {
-            // rpmbuild's config(NAME) capability: the package's %config files at this EVR.
-            let config = Dep {
-                name: format!("config({})", pkg.meta.name),
-                flags: tags::SENSE_EQUAL | tags::SENSE_CONFIG,
-                version: evr,
-            };
-            provides.push(config.clone());
-            requires.push(config);
-        }
-        provides.extend(rel(&r.provides));
-        let (conflicts, obsoletes) = (rel(&r.conflicts), rel(&r.replaces));
-        let (recommends, suggests) = (rel(&r.recommends), rel(&r.suggests));
-        let all: Vec<&Dep> = requires
-            .iter()
-            .chain(&provides)
-            .chain(&conflicts)
-            .chain(&obsoletes)
-            .chain(&recommends)
-            .chain(&suggests)
-            .collect();
-        let features = deps::features(
-            self.compressor(),
-            !list.sets.is_empty(),
-            list.large,
-            &all,
-            interp_args,
-        );
-        requires.extend(features);
-        deps::put(
-            h,
-            requires,
-            tags::REQUIRENAME,
-            tags::REQUIREFLAGS,
-            tags::REQUIREVERSION,
-        );
-        deps::put(
-            h,
-            provides,
-            tags::PROVIDENAME,
-            tags::PROVIDEFLAGS,
-            tags::PROVIDEVERSION,
-        );
-        deps::put(
-            h,
-            conflicts,
-            tags::CONFLICTNAME,
-            tags::CONFLICTFLAGS,
-            tags::CONFLICTVERSION,
-        );
-        deps::put(
-            h,
-            obsoletes,
-            tags::OBSOLETENAME,
-            tags::OBSOLETEFLAGS,
-            tags::OBSOLETEVERSION,
-        );
-        deps::put(
-            h,
-            recommends,
-            tags::RECOMMENDNAME,
-            tags::RECOMMENDFLAGS,
-            tags::RECOMMENDVERSION,
-        );
-        deps::put(
-            h,
-            suggests,
-            tags::SUGGESTNAME,
-            tags::SUGGESTFLAGS,
-            tags::SUGGESTVERSION,
-        );
-        Ok(())
-    }
-
-    /// The signature header for `header` and the payload: digests, sizes, reserved space, and
-    /// the OpenPGP signature of the header with `--rpm-sign-key`.
-    fn signature(
-        &self,
-        header: &[u8],
-        written: &mut payload::Written,
-        mtime: u32,
-    ) -> Result<Vec<u8>, FormatError> {
-        let mut md5 = Md5::new();
-        md5.update(header);
-        let mut buf = vec![0u8; 1 << 17];
-        loop {
-            let n = written.file.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            md5.update(&buf[..n]);
-        }
-        io::Seek::rewind(&mut written.file)?;
-        let mut s = Header::default();
-        s.put(
-            tags::SIG_SHA1,
-            Value::Str(crate::output::hex(&Sha1::digest(header))),
-        );
-        s.put(
-            tags::SIG_SHA256,
-            Value::Str(crate::output::hex(&Sha256::digest(header))),
-        );
-        let total = header.len() as u64 + written.size;
-        match u32::try_from(total) {
-            Ok(n) => s.put(tags::SIG_SIZE, Value::Int32(vec![n])),
-            Err(_) => s.put(tags::SIG_LONGSIZE, Value::Int64(vec![total])),
-        }
-        s.put(tags::SIG_MD5, Value::Bin(md5.finalize().to_vec()));
-        match u32::try_from(written.archive_size) {
-            Ok(n) => s.put(tags::SIG_PAYLOADSIZE, Value::Int32(vec![n])),
-            Err(_) => s.put(
-                tags::SIG_LONGARCHIVESIZE,
-                Value::Int64(vec![written.archive_size]),
-            ),
-        }
-        s.put(tags::SIG_RESERVEDSPACE, Value::Bin(vec![0; RESERVED_SPACE]));
-        if let Some(key) = &self.sign_key {
-            self.sign(&mut s, key, header, mtime)?;
-        }
-        Ok(s.to_bytes(tags::HEADERSIGNATURES))
-    }
-
-    #[cfg(feature = "sign")]
-    fn sign(
-        &self,
-        s: &mut Header,
-        key: &std::path::Path,
-        header: &[u8],
-        mtime: u32,
-    ) -> Result<(), FormatError> {
-        let (tag, sig) = sign::sign_header(key, header, mtime)?;
-        s.put(tag, Value::Bin(sig));
-        Ok(())
-    }
-
-    #[cfg(not(feature = "sign"))]
-    fn sign(
-        &self,
-        _s: &mut Header,
-        _key: &std::path::Path,
-        _header: &[u8],
-        _mtime: u32,
-    ) -> Result<(), FormatError> {
-        Err(FormatError::invalid(
-            "--rpm-sign-key",
-            "this pkgr was built without rpm signing; rebuild it with `cargo build --features sign`",
-        ))
     }
 }
 

@@ -14,8 +14,6 @@ fn pkg() -> Package {
             architecture: "amd64".into(),
             maintainer: "A B <a@example.org>".into(),
             description: "Say hello\nLonger text.".into(),
-            category: "misc".into(),
-            priority: "optional".into(),
             license: Some("MIT".into()),
             ..Default::default()
         },
@@ -65,17 +63,11 @@ fn writes_a_package_the_rpm_crate_reads_back() {
     );
     assert_eq!(t.file_name(&p), "hello-1.0~rc1-1.x86_64.rpm");
     let l = crate::listener::Collect::default();
-    let ctx = WriteContext {
-        mtime: 1_700_000_000,
-        listener: &l,
-        auto_depends: true,
-        strict: false,
-        scratch: None,
-    };
+    let ctx = WriteContext::new(1_700_000_000, &l);
     let mut out = Vec::new();
-    t.write(&p, &mut out, &ctx).unwrap();
+    crate::format::build(&t, &p, &mut out, &ctx).unwrap();
     let mut again = Vec::new();
-    t.write(&p, &mut again, &ctx).unwrap();
+    crate::format::build(&t, &p, &mut again, &ctx).unwrap();
     assert_eq!(out, again, "reproducible");
     let r = rpm::Package::parse(&mut &out[..]).unwrap();
     let md = &r.metadata;

@@ -8,10 +8,14 @@
 use std::io::Write;
 
 use crate::archive::{self, TarOptions};
-use crate::compress::Compression;
+use crate::compress::{Algorithm, Compression};
 use crate::format::common;
 use crate::format::{Format, FormatError, WriteContext};
 use crate::model::{Entry, Package, PkgPath};
+use crate::options::{OptionError, Options};
+
+pub mod options;
+pub mod read;
 
 /// The tarball writer.
 pub struct Tar {
@@ -26,6 +30,39 @@ impl Tar {
             compression,
             prefix,
         }
+    }
+
+    /// The writer the options ask for: `--tar-compression` (default: from a `-p` file name,
+    /// else zst) at `--tar-compression-level` on `--threads` workers, and `--tar-prefix`.
+    ///
+    /// # Errors
+    /// [`OptionError`] for a level out of range, a bad prefix or `--threads 0`.
+    pub fn from_options(opts: &Options) -> Result<Self, OptionError> {
+        let a = &opts.formats.tar;
+        let from_name = opts.run.package.as_ref().and_then(|p| {
+            let p = p.to_string_lossy();
+            [
+                (".tar.gz", Algorithm::Gzip),
+                (".tgz", Algorithm::Gzip),
+                (".tar.xz", Algorithm::Xz),
+                (".tar.zst", Algorithm::Zstd),
+                (".tar", Algorithm::None),
+            ]
+            .into_iter()
+            .find(|(ext, _)| p.ends_with(ext))
+            .map(|(_, a)| a)
+        });
+        let algorithm = a.tar_compression.or(from_name).unwrap_or(Algorithm::Zstd);
+        let compression = Compression::new(algorithm, a.tar_compression_level)
+            .map_err(|e| OptionError::new("--tar-compression-level", e.to_string()))?
+            .with_threads(opts.run.threads()?);
+        let prefix = a
+            .tar_prefix
+            .as_deref()
+            .map(PkgPath::parse)
+            .transpose()
+            .map_err(|e| OptionError::new("--tar-prefix", e.to_string()))?;
+        Ok(Tar::new(compression, prefix))
     }
 
     fn rooted(&self, pkg: &Package) -> Result<Package, FormatError> {
@@ -121,21 +158,25 @@ impl Format for Tar {
         common::check_owners(pkg)
     }
 
+    /// The units where RPM distributions keep them (a tarball follows `%{_unitdir}`), the whole
+    /// payload moved below `--tar-prefix`, and no entry for the base system's directories:
+    /// `tar -x` at `/` creates what is missing and never changes an existing /usr, /etc or /opt.
+    fn prepare(&self, pkg: &Package, _ctx: &WriteContext) -> Result<Package, FormatError> {
+        let pkg = common::with_units(pkg, common::RPM_UNIT_DIR)?;
+        let mut pkg = self.rooted(&pkg)?;
+        pkg.entries.retain(|e| {
+            e.kind != crate::model::EntryKind::Dir
+                || !crate::sysdirs::is_system_dir(&e.path.display())
+        });
+        Ok(pkg)
+    }
+
     fn write(
         &self,
         pkg: &Package,
         out: &mut dyn Write,
         ctx: &WriteContext,
     ) -> Result<(), FormatError> {
-        self.validate(pkg)?;
-        let pkg = crate::format::with_units(pkg, crate::format::RPM_UNIT_DIR)?;
-        let mut pkg = self.rooted(&pkg)?;
-        // No entry for the base system's directories: `tar -x` at / creates what is missing
-        // and never changes an existing /usr, /etc or /opt.
-        pkg.entries.retain(|e| {
-            e.kind != crate::model::EntryKind::Dir
-                || !crate::sysdirs::is_system_dir(&e.path.display())
-        });
         let enc = self.compression.encoder(out)?;
         let opts = TarOptions {
             progress: Some(ctx.listener),
@@ -144,7 +185,7 @@ impl Format for Tar {
             md5: false,
         };
         ctx.listener.begin("tar", pkg.payload_bytes());
-        let written = archive::write_tar(&pkg, enc, opts);
+        let written = archive::write_tar(pkg, enc, opts);
         ctx.listener.end();
         let (enc, _) = written?;
         enc.finish()?;
@@ -171,13 +212,7 @@ mod tests {
         ));
         p.finalize().unwrap();
         let l = crate::listener::Collect::default();
-        let ctx = WriteContext {
-            mtime: 1,
-            listener: &l,
-            auto_depends: true,
-            strict: false,
-            scratch: None,
-        };
+        let ctx = WriteContext::new(1, &l);
         for (prefix, want) in [
             (None, "./opt/app/run"),
             (Some("/srv/root"), "./srv/root/opt/app/run"),
@@ -188,7 +223,7 @@ mod tests {
             );
             assert_eq!(t.file_name(&p), "hello-1.0.x86_64.tar.gz");
             let mut out = Vec::new();
-            t.write(&p, &mut out, &ctx).unwrap();
+            crate::format::build(&t, &p, &mut out, &ctx).unwrap();
             let mut raw = Vec::new();
             flate2::read::GzDecoder::new(&out[..])
                 .read_to_end(&mut raw)

@@ -1,8 +1,11 @@
 //! Helpers shared by the integration tests: running the real `pkgr` binary and the real
 //! validators (dpkg-deb, lintian, dpkg, md5sum), building each fixture once.
 //!
-//! Tools and root: outside CI a test whose tool or privilege is missing prints `SKIPPED: ...` and
-//! returns; with `CI=true` it fails instead, so CI can never pass on a skipped check.
+//! Tiers: the default `cargo test` runs what needs neither root, nor the network, nor a chroot,
+//! nor minutes; the other tests are marked `#[cfg_attr(not(feature = "test-..."), ignore =
+//! "...")]` and reported as ignored (never as passed) unless their feature is on (`.ci/run`
+//! turns every one on). Inside a tier, a missing tool or privilege fails the test
+//! ([`require`], [`require_root`]): nothing is ever skipped and reported as a pass.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -16,33 +19,39 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Is this a CI run (where nothing may be skipped)?
-pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+/// Fails the test unless every tool in `tools` is on PATH: a test that judges with a tool never
+/// passes without it (`bash .ci/setup-debian.sh` installs them all).
+pub fn require(tools: &[&str]) {
+    let missing: Vec<&str> = tools
+        .iter()
+        .copied()
+        .filter(|t| {
+            !Command::new("sh")
+                .args(["-c", &format!("command -v {t}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not installed: {} (bash .ci/setup-debian.sh installs every tool the tests use)",
+        missing.join(", ")
+    );
 }
 
-/// Returns false (after saying so) when `tool` is missing outside CI; panics in CI.
-pub fn have(tool: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(!in_ci(), "{tool} is required in CI (.ci/run installs it)");
-        eprintln!("SKIPPED: {tool} is not installed");
-    }
-    found
-}
-
-/// Returns false (after saying so) when not root outside CI; panics in CI.
-pub fn root() -> bool {
+/// Is this process root?
+pub fn is_root() -> bool {
     let uid = Command::new("id").arg("-u").output().expect("id -u");
-    let is_root = String::from_utf8_lossy(&uid.stdout).trim() == "0";
-    if !is_root {
-        assert!(!in_ci(), "installation tests need root in CI");
-        eprintln!("SKIPPED: installing packages needs root");
-    }
-    is_root
+    String::from_utf8_lossy(&uid.stdout).trim() == "0"
+}
+
+/// Fails the test unless it runs as root. Such tests are in the `test-root` tier: the default
+/// `cargo test` never runs them, and `.ci/run` runs them as root.
+pub fn require_root() {
+    assert!(
+        is_root(),
+        "this test installs packages or mounts file systems: run it as root (the test-root tier)"
+    );
 }
 
 /// dpkg takes a lock; tests that install packages take this first.

@@ -1,0 +1,59 @@
+//! The tarball reader: the entries of a plain or compressed tar (POSIX ustar, GNU and pax
+//! extensions), recognised by a gzip, xz or zstd stream or a ustar/v7 header.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+
+use crate::compress::Algorithm;
+use crate::format::read::{is_tar_header, sort_files, walk_tar, Fail, Inspection};
+use crate::format::Reader;
+
+/// The tarball reader.
+pub struct TarReader;
+
+/// The one instance [`crate::format::FormatKind::reader`] hands out.
+pub static READER: TarReader = TarReader;
+
+impl Reader for TarReader {
+    fn sniff(&self, head: &[u8]) -> bool {
+        match Algorithm::sniff(head) {
+            Err(_) => true,
+            Ok(Algorithm::None) => is_tar_header(head),
+            Ok(_) => true,
+        }
+    }
+
+    fn read(&self, mut r: Box<dyn BufRead + '_>, _len: u64) -> Result<Inspection, Fail> {
+        let head = r.fill_buf().map_err(|e| Fail::io("tar", e))?;
+        let codec = Algorithm::sniff(head).map_err(Fail::Unsupported)?;
+        read_tarball(r, codec)
+    }
+}
+
+fn read_tarball<R: BufRead>(mut r: R, codec: Algorithm) -> Result<Inspection, Fail> {
+    let what = match codec {
+        Algorithm::None => "tar",
+        Algorithm::Gzip => "tar.gz",
+        Algorithm::Xz => "tar.xz",
+        Algorithm::Zstd => "tar.zst",
+    };
+    let dec = codec.decoder(&mut r).map_err(|e| Fail::io(what, e))?;
+    let mut files = walk_tar(dec, what, |_, _| Ok(()))?;
+    sort_files(&mut files);
+    Ok(Inspection {
+        format: "tar".into(),
+        compression: Some(codec.name().into()),
+        name: None,
+        version: None,
+        architecture: None,
+        maintainer: None,
+        homepage: None,
+        license: None,
+        summary: None,
+        description: None,
+        relations: BTreeMap::new(),
+        scripts: BTreeMap::new(),
+        conffiles: Vec::new(),
+        files,
+    })
+}
