@@ -59,6 +59,10 @@ pub enum Error {
     /// Reading a package file failed (`pkgr inspect`).
     #[error(transparent)]
     Read(#[from] format::read::ReadError),
+    /// Several problems, found together before any work (a CI log shows them all in one run);
+    /// one per line, in the order the checks ran.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Many(Vec<Error>),
 }
 
 impl Error {
@@ -74,6 +78,11 @@ impl Error {
             Error::Format(e) => e.kind(),
             Error::Output(e) => e.kind(),
             Error::Read(_) => ErrorKind::Usage,
+            Error::Many(v) => v
+                .iter()
+                .map(Error::kind)
+                .max_by_key(|k| *k == ErrorKind::Build)
+                .unwrap_or(ErrorKind::Usage),
         }
     }
 

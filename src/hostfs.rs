@@ -44,6 +44,12 @@ impl SourceFile {
         }
     }
 
+    /// The file's identity on the build host: (device, inode). Two entries with the same one
+    /// are hard links of one file.
+    pub fn identity(&self) -> (u64, u64) {
+        (self.dev, self.ino)
+    }
+
     /// The regular file at `path` as it is now (`lstat`).
     ///
     /// # Errors

@@ -11,6 +11,7 @@
 pub mod archive;
 pub mod cleanup;
 pub mod cli;
+pub mod completion;
 pub mod compress;
 pub mod config;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod format;
 pub mod hostfs;
 pub mod inspect;
 pub mod listener;
+pub mod manpage;
 pub mod model;
 pub mod options;
 pub mod output;

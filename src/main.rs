@@ -100,13 +100,19 @@ impl Listener for Stderr {
         let bar = if total > 0 {
             indicatif::ProgressBar::new(total).with_style(
                 indicatif::ProgressStyle::with_template(
-                    "pkgr: {prefix:>4} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+                    // Bytes done and time spent, no rate or ETA: the rate swings with file
+                    // sizes and compression (a 12 KiB/s, 19m estimate just before the end).
+                    "pkgr: {prefix:>4} [{bar:30}] {bytes}/{total_bytes} {percent:>3}% {elapsed}",
                 )
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
                 .progress_chars("=> "),
             )
         } else {
-            let s = indicatif::ProgressBar::new_spinner();
+            // A step of unknown length (pip): what it is and how long it has been running.
+            let s = indicatif::ProgressBar::new_spinner().with_style(
+                indicatif::ProgressStyle::with_template("pkgr: {spinner} {prefix} ({elapsed})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
             s.enable_steady_tick(std::time::Duration::from_millis(120));
             s
         };
@@ -147,14 +153,11 @@ fn run(cli: Cli) -> Result<(), Stop> {
     match cli.into_action(sde.as_deref())? {
         Action::PrintVersion => out(format!("pkgr {}\n", env!("CARGO_PKG_VERSION")).as_bytes())?,
         Action::Completions(shell) => {
-            let mut buf = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "pkgr", &mut buf);
-            out(&buf)?;
+            out(&pkgr::completion::script(shell, Cli::command()))?;
         }
         Action::Man => {
             let mut buf = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut buf)
+            pkgr::manpage::render(Cli::command(), &mut buf)
                 .map_err(|e| pkgr::Error::Usage(format!("cannot render the man page: {e}")))?;
             out(&buf)?;
         }
@@ -236,6 +239,14 @@ fn main() -> ExitCode {
                 "pkgr: error: cannot write to stdout: {e}"
             );
             ExitCode::from(1)
+        }
+        Err(Stop::Error(pkgr::Error::Many(all))) => {
+            let mut err = std::io::stderr().lock();
+            for e in &all {
+                let _ = writeln!(err, "pkgr: error: {e}");
+            }
+            let _ = writeln!(err, "pkgr: {} problems, nothing was built", all.len());
+            ExitCode::from(pkgr::Error::Many(all).exit_code() as u8)
         }
         Err(Stop::Error(e)) => {
             let _ = writeln!(std::io::stderr(), "pkgr: error: {e}");

@@ -124,6 +124,31 @@ pub struct Loaded {
     /// `[[files]]` entries, `src` resolved against [`Loaded::base`] (a symlink's `src` is its
     /// target, kept as written).
     pub files: Vec<FileSpec>,
+    /// The line (1-based) of each top-level key, for messages about its value.
+    pub lines: BTreeMap<String, usize>,
+    /// The line of each key of a `[format]` section, by the long flag it stands for
+    /// (`deb-compression` for `compression` in `[deb]`).
+    pub section_lines: BTreeMap<FormatKind, BTreeMap<String, usize>>,
+}
+
+impl Loaded {
+    /// Where the recipe sets the option whose long flag is `long`: `'key' at line N` (in the
+    /// `[format]` section for `kind` when that sets it, else at the top level), or `None`.
+    pub fn origin(&self, long: &str, kind: Option<FormatKind>) -> Option<String> {
+        let name = self
+            .path
+            .file_name()
+            .map_or_else(|| FILE_NAME.into(), |n| n.to_string_lossy().into_owned());
+        if let Some(k) = kind {
+            if let Some(l) = self.section_lines.get(&k).and_then(|m| m.get(long)) {
+                let short = long.strip_prefix(&format!("{}-", k.name())).unwrap_or(long);
+                return Some(format!("{name} [{}] '{short}' at line {l}", k.name()));
+            }
+        }
+        self.lines
+            .get(long)
+            .map(|l| format!("{name} '{long}' at line {l}"))
+    }
 }
 
 /// The long flags (and their aliases) of the options in `cmd`, and the PATH argument's id.
@@ -257,6 +282,7 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
     let known = top_level_keys();
     let mut options_table = toml::Table::new();
     let mut sections = BTreeMap::new();
+    let mut all_section_lines = BTreeMap::new();
     let mut files = Vec::new();
     for (k, v) in table {
         let line = lines.get(&k).copied().unwrap_or(0);
@@ -295,6 +321,7 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
             let mut o = layer(&renamed, &renamed_lines, &format!("[{k}] ")).map_err(invalid)?;
             o.rebase(&base_of(path));
             sections.insert(kind, o);
+            all_section_lines.insert(kind, renamed_lines);
         } else {
             options_table.insert(k, v);
         }
@@ -321,6 +348,8 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
         options,
         sections,
         files,
+        lines,
+        section_lines: all_section_lines,
     })
 }
 

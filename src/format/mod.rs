@@ -53,6 +53,44 @@ pub enum FormatError {
     /// An I/O error while assembling the container.
     #[error("writing the package failed: {0}")]
     Io(#[from] std::io::Error),
+    /// Several fields break the format's rules (from [`Problems`]), one per line, so a CI log
+    /// shows them all in one run.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Many(Vec<FormatError>),
+}
+
+/// Collects every problem a check finds instead of stopping at the first
+/// ([`Format::validate`] reports all the fields that break the rules at once).
+#[derive(Debug, Default)]
+pub struct Problems(Vec<FormatError>);
+
+impl Problems {
+    /// Keeps the error of `r`, if any.
+    pub fn check(&mut self, r: Result<(), FormatError>) {
+        if let Err(e) = r {
+            self.push(e);
+        }
+    }
+
+    /// Keeps `e` (a [`FormatError::Many`] is flattened).
+    pub fn push(&mut self, e: FormatError) {
+        match e {
+            FormatError::Many(v) => self.0.extend(v),
+            e => self.0.push(e),
+        }
+    }
+
+    /// `Ok` when nothing was found, the one error, or [`FormatError::Many`].
+    ///
+    /// # Errors
+    /// What was found.
+    pub fn finish(mut self) -> Result<(), FormatError> {
+        match self.0.len() {
+            0 => Ok(()),
+            1 => Err(self.0.remove(0)),
+            _ => Err(FormatError::Many(self.0)),
+        }
+    }
 }
 
 impl FormatError {
@@ -61,6 +99,11 @@ impl FormatError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             FormatError::Invalid { .. } => ErrorKind::Usage,
+            FormatError::Many(v) => v
+                .iter()
+                .map(FormatError::kind)
+                .max_by_key(|k| *k == ErrorKind::Build)
+                .unwrap_or(ErrorKind::Usage),
             FormatError::Output(o) => o.kind(),
             FormatError::Archive(_) | FormatError::Scratch { .. } | FormatError::Io(_) => {
                 ErrorKind::Build

@@ -11,7 +11,7 @@
 //! - owners are `root:root` unless an entry says otherwise;
 //! - permission bits are normalised by [`normalize_mode`], so the build host's umask never leaks.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::relation::Relation;
 
@@ -164,6 +164,7 @@ impl Package {
             }
         }
         self.entries = by_path.into_values().collect();
+        self.link_hard_links();
         // The base system's directories keep their standard modes and owners whatever the
         // source tree says: installing a package never changes /usr or /tmp.
         for e in &mut self.entries {
@@ -190,6 +191,52 @@ impl Package {
             }
         }
         Ok(())
+    }
+
+    /// Makes the files that are one inode on the build host one hard-link set, whichever
+    /// arguments named them (`-C dir .` and `a=/foo b=/bar` alike): the first in path order
+    /// keeps the data, the others become [`EntryKind::HardLink`]s to it. Files whose mode,
+    /// owner or configuration flag were set apart (`[[files]]`) stay separate copies, since one
+    /// inode has one mode. Needs `entries` sorted by path.
+    fn link_hard_links(&mut self) {
+        type Key = ((u64, u64), u32, String, String, bool);
+        let mut first: HashMap<Key, PkgPath> = HashMap::new();
+        let mut moved: HashMap<PkgPath, PkgPath> = HashMap::new();
+        for e in &mut self.entries {
+            let EntryKind::File {
+                content: Content::Path(src),
+                ..
+            } = &e.kind
+            else {
+                continue;
+            };
+            let key = (
+                src.identity(),
+                e.mode,
+                e.user.clone(),
+                e.group.clone(),
+                e.config,
+            );
+            match first.get(&key) {
+                Some(target) => {
+                    moved.insert(e.path.clone(), target.clone());
+                    e.kind = EntryKind::HardLink {
+                        target: target.clone(),
+                    };
+                }
+                None => {
+                    first.insert(key, e.path.clone());
+                }
+            }
+        }
+        // A link made by the walk to a file that is now itself a link follows it.
+        for e in &mut self.entries {
+            if let EntryKind::HardLink { target } = &mut e.kind {
+                if let Some(t) = moved.get(target) {
+                    *target = t.clone();
+                }
+            }
+        }
     }
 
     /// The full version string in Debian form: `[epoch:]version[-iteration]` (Policy §5.6.12).

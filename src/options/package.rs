@@ -139,12 +139,21 @@ pub struct ContentArgs {
     /// Leave out files matching this glob (relative path or file name). Repeatable.
     #[arg(short = 'x', long)]
     pub exclude: Option<Vec<String>>,
+
+    /// Where the input goes, as fpm's `--prefix`: with -s dir, paths given without '=' and
+    /// relative destinations (`build/venv=.`) are installed below it (an absolute PATH too:
+    /// `--prefix /usr/local /tmp/tree` installs /usr/local/tmp/tree); with -s virtualenv it is
+    /// the venv's install location (the same as --venv-prefix). Default: / for -s dir,
+    /// /opt/venvs/NAME for -s virtualenv.
+    #[arg(long, value_name = "DIR")]
+    pub prefix: Option<String>,
 }
 
 options!(ContentArgs {
     config_files,
     directories,
     exclude,
+    prefix,
 });
 
 /// Maintainer scripts, by fpm's names (each must start with `#!`).

@@ -374,6 +374,15 @@ pub fn add_files(
             )],
             _ => {
                 let src = f.src.clone().unwrap_or_default();
+                // `dst = "/usr/share/x/"` puts a file inside the directory, as `a=/usr/share/x/`
+                // does on the command line (see source::dir).
+                let is_dir = std::fs::symlink_metadata(&src).is_ok_and(|m| m.is_dir());
+                let dst = match Path::new(&src).file_name() {
+                    Some(n) if f.dst.ends_with('/') && !is_dir => dst
+                        .join(std::os::unix::ffi::OsStrExt::as_bytes(n))
+                        .map_err(|e| Error::Usage(format!("pkgr.toml files[{i}].dst: {e}")))?,
+                    _ => dst,
+                };
                 source::walk(
                     Path::new(&src),
                     &dst,

@@ -11,17 +11,18 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use crate::format::{self, Format, FormatKind, WriteContext};
+use crate::format::{self, Format, WriteContext};
 use crate::listener::Listener;
 use crate::model::Package;
 use crate::options::{run::RunArgs, Options};
 use crate::output::{self, Artifact};
-use crate::source::{self, Input};
+use crate::source::Input;
 use crate::{config, transform, Error};
 
 pub mod assemble;
 pub mod dest;
 pub mod plan;
+pub mod precheck;
 
 pub use plan::Plan;
 
@@ -58,23 +59,21 @@ struct Planned<'a> {
 /// [`Error`]; nothing is left at an output path when a build fails.
 pub fn run(plan: &Plan, listener: &dyn Listener) -> Result<Vec<Built>, Error> {
     let o = &plan.options;
-    let kinds = plan.formats()?;
-    // Everything that can be refused is refused before any work: the formats' options, the
-    // scratch directory, --threads, the scripts, the service, the relations, the globs.
-    let mut writers: Vec<(FormatKind, Box<dyn Format>, Options)> = Vec::new();
-    for kind in kinds {
-        let fo = plan.for_format(kind);
-        writers.push((kind, kind.build(&fo)?, fo));
-    }
-    let scratch = scratch_dir(o.run.workdir.as_deref())?;
-    let threads = o.run.threads()?;
+    // Everything that can be refused is refused before any work, all of it at once: the
+    // formats' options and fields, the scratch directory, --threads, the scripts, the service,
+    // the relations, the globs.
+    let precheck::Checked {
+        writers,
+        scratch,
+        threads,
+        user_scripts,
+        service,
+        relations,
+        excludes,
+    } = precheck::check(plan, listener)?;
     let strict = RunArgs::flag(o.run.strict);
     let force = RunArgs::flag(o.run.force);
     let auto_depends = !RunArgs::flag(o.run.no_auto_depends);
-    let user_scripts = assemble::user_scripts(&o.scripts)?;
-    let service = assemble::service(&o.service)?;
-    let relations = assemble::relations(&o.relations)?;
-    let excludes = source::Excludes::new(o.contents.exclude.as_deref().unwrap_or_default())?;
 
     // Source → model.
     let (paths, recipe_dir) = plan.paths();
@@ -126,10 +125,12 @@ pub fn run(plan: &Plan, listener: &dyn Listener) -> Result<Vec<Built>, Error> {
     };
     let n = writers.len();
     let mut planned: Vec<Planned> = Vec::new();
-    for (_, writer, fo) in writers {
+    for (kind, writer, fo) in writers {
         let fpkg = with_section(plan, &pkg, &fo)?;
         let prepared = writer.prepare(&fpkg, &ctx)?;
-        writer.validate(&prepared)?;
+        writer
+            .validate(&prepared)
+            .map_err(|e| precheck::located(plan, e.into(), Some(kind)))?;
         let dest = dest::output_path(o.run.package.as_deref(), writer.as_ref(), &prepared, n)?;
         if planned.iter().any(|p| p.dest == dest) {
             return Err(Error::Usage(format!(

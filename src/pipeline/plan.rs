@@ -62,10 +62,13 @@ impl Plan {
     /// [`Error::Usage`] when neither gives one.
     pub fn source(&self) -> Result<SourceKind, Error> {
         self.options.run.input_type.ok_or_else(|| {
-            Error::Usage(
-                "missing -s/--input-type (virtualenv or dir), or a pkgr.toml with source = ..."
-                    .into(),
-            )
+            let hint = match self.recipe {
+                None => "; `pkgr init` writes a starter pkgr.toml for this directory",
+                Some(_) => "",
+            };
+            Error::Usage(format!(
+                "missing -s/--input-type (virtualenv or dir), or a pkgr.toml with source = ...{hint}"
+            ))
         })
     }
 

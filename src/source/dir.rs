@@ -1,10 +1,12 @@
 //! `-s dir`: files and directories from the build host, with fpm's `src=dst` mappings.
 //!
 //! Each argument is one of:
-//! - `path`: installed at `--prefix`/`path` (a relative path keeps its relative layout; an
-//!   absolute one is installed where it is);
-//! - `src=dst`: `src` (relative to `-C`) installed at the absolute `dst`. A directory's contents
-//!   go below `dst`; a file becomes `dst`, or `dst/<file name>` when `dst` ends in `/`.
+//! - `path`: installed at `--prefix`/`path`, relative or absolute (fpm's rule:
+//!   `--prefix /usr/local /tmp/tree` installs `/usr/local/tmp/tree`; without `--prefix` an
+//!   absolute path is installed where it is);
+//! - `src=dst`: `src` (relative to `-C`) installed at `dst`: an absolute `dst` as given, a
+//!   relative one below `--prefix` (`build/venv=.` is the prefix itself). A directory's
+//!   contents go below `dst`; a file becomes `dst`, or `dst/<file name>` when `dst` ends in `/`.
 //!
 //! Sources are read by [`super::walk`]; with `-C` on the command line, a relative `src` may not
 //! climb out of that directory, with `..` or through a symlink ([`inside`]); an absolute one is
@@ -32,13 +34,9 @@ pub struct Args {
     /// as fpm reads `-C DIR` alone).
     #[arg(short = 'C', long, value_name = "DIR")]
     pub chdir: Option<PathBuf>,
-
-    /// Install paths given without '=' below this directory.
-    #[arg(long, value_name = "DIR")]
-    pub prefix: Option<String>,
 }
 
-options!(Args { chdir, prefix });
+options!(Args { chdir });
 
 /// The dir source.
 pub struct Dir;
@@ -70,7 +68,7 @@ impl Source for Dir {
                     .clone()
                     .or_else(|| input.recipe_dir.map(Path::to_path_buf)),
                 contain: input.recipe_dir.is_none() && args.chdir.is_some(),
-                prefix: args.prefix.clone(),
+                prefix: o.contents.prefix.clone(),
             };
             package.entries = read(&opts, input.excludes, input.strict(), input.listener)?;
         }
@@ -178,17 +176,34 @@ enum Dest {
 
 fn mapping(arg: &str, prefix: &PkgPath) -> Result<(PathBuf, Dest), SourceError> {
     let bad = |why: String| SourceError::Invalid(format!("'{arg}': {why}"));
+    // Below `--prefix` (fpm's rule for every destination it is given relative, and for a PATH
+    // named absolute: `--prefix /usr/local /tmp/tree` is /usr/local/tmp/tree).
+    let below = |rel: &str| {
+        let rel = rel.trim_start_matches('/');
+        let rel = rel.strip_prefix("./").unwrap_or(rel);
+        match rel {
+            "" | "." => Ok(prefix.clone()),
+            _ => prefix.join(rel.as_bytes()),
+        }
+        .map_err(|e| bad(e.to_string()))
+    };
     match arg.split_once('=') {
         Some((src, dst)) => {
             if src.is_empty() {
                 return Err(bad("the source before '=' is empty".into()));
             }
-            if !dst.starts_with('/') {
-                return Err(bad(format!(
-                    "the destination '{dst}' must be an absolute path inside the package"
-                )));
+            if dst.is_empty() {
+                return Err(bad(
+                    "the destination after '=' is empty (use '.' for --prefix itself)".into(),
+                ));
             }
-            let p = PkgPath::parse(dst).map_err(|e| bad(e.to_string()))?;
+            // An absolute destination is where the file goes; a relative one is below
+            // --prefix (`.build/venv=.`).
+            let p = if dst.starts_with('/') {
+                PkgPath::parse(dst).map_err(|e| bad(e.to_string()))?
+            } else {
+                below(dst)?
+            };
             let d = if dst.ends_with('/') {
                 Dest::Into(p)
             } else {
@@ -196,16 +211,7 @@ fn mapping(arg: &str, prefix: &PkgPath) -> Result<(PathBuf, Dest), SourceError> 
             };
             Ok((PathBuf::from(src), d))
         }
-        None => {
-            let rel = arg.trim_start_matches("./");
-            let p = if arg.starts_with('/') {
-                PkgPath::parse(arg)
-            } else {
-                prefix.join(rel.as_bytes())
-            }
-            .map_err(|e| bad(e.to_string()))?;
-            Ok((PathBuf::from(arg), Dest::Exact(p)))
-        }
+        None => Ok((PathBuf::from(arg), Dest::Exact(below(arg)?))),
     }
 }
 
@@ -310,16 +316,34 @@ mod tests {
             read_in(d.path(), &["run.sh"], Some("/opt/x")).unwrap(),
             ["/opt/x/run.sh"]
         );
+        // fpm joins relative destinations and absolute PATHs onto --prefix too.
+        assert_eq!(
+            read_in(d.path(), &["run.sh=bin/app"], Some("/opt/x")).unwrap(),
+            ["/opt/x/bin/app"]
+        );
+        assert_eq!(
+            read_in(d.path(), &["run.sh=bin/app"], None).unwrap(),
+            ["/bin/app"]
+        );
+        assert_eq!(
+            read_in(d.path(), &["etc=."], Some("/opt/x")).unwrap(),
+            ["/opt/x", "/opt/x/app.conf"]
+        );
+        let abs = d.path().join("run.sh").display().to_string();
+        let want = format!("/usr/local{abs}");
+        assert_eq!(
+            read_in(d.path(), &[abs.as_str()], Some("/usr/local")).unwrap(),
+            [want]
+        );
+        // A named path and `dst/` mean the same in pkgr.toml's [[files]] (see assemble).
     }
 
     #[test]
-    fn rejects_escapes_and_relative_destinations() {
+    fn rejects_escapes_and_empty_destinations() {
         let d = tempfile::tempdir().unwrap();
         fs::write(d.path().join("f"), "x").unwrap();
-        let e = read_in(d.path(), &["f=usr/bin/f"], None)
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("absolute"), "{e}");
+        let e = read_in(d.path(), &["f="], None).unwrap_err().to_string();
+        assert!(e.contains("empty"), "{e}");
         let e = read_in(d.path(), &["../f=/f"], None)
             .unwrap_err()
             .to_string();

@@ -8,6 +8,7 @@ mod deb;
 mod golden;
 mod hardening;
 mod hostile;
+mod newcomer;
 mod packaging;
 mod perf;
 mod piuparts;

@@ -19,7 +19,7 @@ use std::io::{self, Seek, SeekFrom, Write};
 use crate::archive::{self, FileDigest, TarOptions};
 use crate::compress::{self, Algorithm, Compression};
 use crate::format::common::{self, check_single_line};
-use crate::format::{scripts as engine, Format, FormatError, WriteContext};
+use crate::format::{scripts as engine, Format, FormatError, Problems, WriteContext};
 use crate::model::{Entry, EntryKind, Package, PkgPath};
 use crate::options::{OptionError, Options};
 use crate::relation::Relation;
@@ -224,16 +224,23 @@ impl Format for Deb {
 
     fn validate(&self, pkg: &Package) -> Result<(), FormatError> {
         let m = &pkg.meta;
-        version::check_package_name(&m.name)
-            .map_err(|e| FormatError::invalid("Package (-n/--name)", e.to_string()))?;
-        version::check_upstream(&m.version, m.iteration.is_some())
-            .map_err(|e| FormatError::invalid("Version (-v/--version)", e.to_string()))?;
+        let mut p = Problems::default();
+        p.check(
+            version::check_package_name(&m.name)
+                .map_err(|e| FormatError::invalid("Package (-n/--name)", e.to_string())),
+        );
+        p.check(
+            version::check_upstream(&m.version, m.iteration.is_some())
+                .map_err(|e| FormatError::invalid("Version (-v/--version)", e.to_string())),
+        );
         if let Some(i) = &m.iteration {
-            version::check_revision(i)
-                .map_err(|e| FormatError::invalid("Version (--iteration)", e.to_string()))?;
+            p.check(
+                version::check_revision(i)
+                    .map_err(|e| FormatError::invalid("Version (--iteration)", e.to_string())),
+            );
         }
         if common::arch(&m.architecture).is_none_or(|a| a.debian != m.architecture) {
-            return Err(FormatError::invalid(
+            p.push(FormatError::invalid(
                 "Architecture (-a/--architecture)",
                 format!(
                     "'{}' is not a Debian architecture; use 'native' or one of: {}",
@@ -242,12 +249,15 @@ impl Format for Deb {
                 ),
             ));
         }
-        check_single_line("Maintainer (-m/--maintainer)", &m.maintainer)?;
-        check_maintainer(&m.maintainer)?;
+        p.check(check_single_line(
+            "Maintainer (-m/--maintainer)",
+            &m.maintainer,
+        ));
+        p.check(check_maintainer(&m.maintainer));
         if let Some(u) = &m.url {
-            check_single_line("Homepage (--url)", u)?;
+            p.check(check_single_line("Homepage (--url)", u));
             if u.contains(char::is_whitespace) {
-                return Err(FormatError::invalid(
+                p.push(FormatError::invalid(
                     "Homepage (--url)",
                     format!("'{u}' contains spaces; it must be one URL (Policy §5.6.23)"),
                 ));
@@ -255,11 +265,11 @@ impl Format for Deb {
         }
         for (field, v) in [("--license", &m.license), ("--vendor", &m.vendor)] {
             if let Some(v) = v {
-                check_single_line(field, v)?;
+                p.check(check_single_line(field, v));
             }
         }
         let category = control::section(pkg);
-        check_single_line("Section (--category)", category)?;
+        p.check(check_single_line("Section (--category)", category));
         let (area, section) = match category.split_once('/') {
             Some((a, s)) => (Some(a), s),
             None => (None, category),
@@ -267,7 +277,7 @@ impl Format for Deb {
         let area_ok =
             area.is_none_or(|a| ["main", "contrib", "non-free", "non-free-firmware"].contains(&a));
         if !area_ok || !SECTIONS.contains(&section) {
-            return Err(FormatError::invalid(
+            p.push(FormatError::invalid(
                 "Section (--category)",
                 format!(
                     "'{}' is not a Debian archive section (Policy §2.4); use one of: {}",
@@ -277,7 +287,7 @@ impl Format for Deb {
             ));
         }
         if !PRIORITIES.contains(&self.priority.as_str()) {
-            return Err(FormatError::invalid(
+            p.push(FormatError::invalid(
                 "Priority (--deb-priority)",
                 format!(
                     "'{}' is not a Debian priority (Policy §2.5); use one of: {}",
@@ -286,10 +296,10 @@ impl Format for Deb {
                 ),
             ));
         }
-        check_description(&m.description)?;
-        check_relations(pkg)?;
-        engine::check_user_scripts(pkg)?;
-        common::check_owners(pkg)?;
+        p.check(check_description(&m.description));
+        p.check(check_relations(pkg));
+        p.check(engine::check_user_scripts(pkg));
+        p.check(common::check_owners(pkg));
         for e in &pkg.entries {
             if e.config
                 && e.path
@@ -297,7 +307,7 @@ impl Format for Deb {
                     .last()
                     .is_some_and(|b| b.is_ascii_whitespace())
             {
-                return Err(FormatError::invalid(
+                p.push(FormatError::invalid(
                     "--config-files",
                     format!(
                         "'{}' ends in whitespace; dpkg strips trailing whitespace from each conffiles line (deb-conffiles(5)), so it would register another name",
@@ -306,13 +316,13 @@ impl Format for Deb {
                 ));
             }
             if e.config && !e.is_file() {
-                return Err(FormatError::invalid(
+                p.push(FormatError::invalid(
                     "--config-files",
                     format!("'{}' is not a regular file; conffiles must be regular files (Policy §10.7.2)", e.path),
                 ));
             }
         }
-        Ok(())
+        p.finish()
     }
 
     fn write(

@@ -11,7 +11,7 @@
 pub enum VersionError {
     /// Package name breaks Policy §5.6.1.
     #[error("'{0}' is not a valid package name: {1} (Debian Policy §5.6.1: lowercase letters, digits, '+', '-', '.', at least 2 characters, starting with a letter or digit)")]
-    Name(String, &'static str),
+    Name(String, String),
     /// Version breaks Policy §5.6.12.
     #[error("'{0}' is not a valid version: {1} (Debian Policy §5.6.12)")]
     Version(String, String),
@@ -22,7 +22,13 @@ pub enum VersionError {
 /// # Errors
 /// [`VersionError::Name`] with the reason.
 pub fn check_package_name(name: &str) -> Result<(), VersionError> {
-    let err = |why| Err(VersionError::Name(name.escape_debug().to_string(), why));
+    let err = |why: &str| {
+        let why = match suggested_name(name) {
+            Some(s) if s != name => format!("{why}; use '{s}'"),
+            _ => why.to_string(),
+        };
+        Err(VersionError::Name(name.escape_debug().to_string(), why))
+    };
     if name.len() < 2 {
         return err("it must be at least 2 characters long");
     }
@@ -37,15 +43,31 @@ pub fn check_package_name(name: &str) -> Result<(), VersionError> {
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'))
     {
-        if name.bytes().any(|b| b.is_ascii_uppercase()) {
-            return err("it contains uppercase letters");
-        }
         if name.contains('_') {
             return err("it contains '_' (use '-')");
         }
         return err("it contains a character other than a-z, 0-9, '+', '-', '.'");
     }
     Ok(())
+}
+
+/// The Policy §5.6.1 name closest to `name`: lowercased, each run of other characters
+/// (`_`, spaces) made one `-`, leading punctuation dropped; `None` when nothing valid is left.
+pub fn suggested_name(name: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in name.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '+' | '.') {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out
+        .trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
+        .trim_end_matches('-')
+        .to_string();
+    (out.len() >= 2).then_some(out)
 }
 
 fn verr(v: &str, why: impl Into<String>) -> VersionError {
@@ -212,6 +234,8 @@ mod tests {
             ("foo_bar", "'_'"),
             ("-foo", "start with"),
             ("foo bar", "other than"),
+            ("MyApp", "use 'myapp'"),
+            ("my_app", "use 'my-app'"),
             ("foo\nbar", "other than"),
         ] {
             let e = check_package_name(bad).unwrap_err().to_string();

@@ -33,7 +33,7 @@ use std::io::{self, Write};
 
 use crate::compress::{Algorithm, Compression};
 use crate::format::common::{self, check_single_line, rpm_arch};
-use crate::format::{scripts as engine, Format, FormatError, WriteContext};
+use crate::format::{scripts as engine, Format, FormatError, Problems, WriteContext};
 use crate::model::{EntryKind, Package, PkgPath};
 use crate::options::{OptionError, Options};
 use crate::relation::{Op, Relation};
@@ -300,6 +300,7 @@ impl Format for Rpm {
 
     fn validate(&self, pkg: &Package) -> Result<(), FormatError> {
         let m = &pkg.meta;
+        let mut p = Problems::default();
         if !m
             .name
             .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
@@ -308,7 +309,7 @@ impl Format for Rpm {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
         {
-            return Err(FormatError::invalid(
+            p.push(FormatError::invalid(
                 "Name (-n/--name)",
                 format!(
                     "'{}' is not a valid RPM package name: use letters, digits and . _ + -, starting with a letter, digit or '_'",
@@ -316,10 +317,10 @@ impl Format for Rpm {
                 ),
             ));
         }
-        check_evr_part("Version (-v/--version)", &m.version)?;
-        check_evr_part("Release (--iteration)", &Self::release(pkg))?;
+        p.check(check_evr_part("Version (-v/--version)", &m.version));
+        p.check(check_evr_part("Release (--iteration)", &Self::release(pkg)));
         if common::arch(&m.architecture).is_none() {
-            return Err(FormatError::invalid(
+            p.push(FormatError::invalid(
                 "Arch (-a/--architecture)",
                 format!(
                     "'{}' is not a known architecture",
@@ -336,7 +337,7 @@ impl Format for Rpm {
             ("Build Host (--rpm-build-host)", Some(&self.build_host)),
         ] {
             if let Some(v) = v {
-                check_single_line(field, v)?;
+                p.check(check_single_line(field, v));
             }
         }
         if m.description
@@ -344,17 +345,17 @@ impl Format for Rpm {
             .next()
             .is_none_or(|l| l.trim().is_empty())
         {
-            return Err(FormatError::invalid(
+            p.push(FormatError::invalid(
                 "Summary (--description)",
                 "the first line is empty",
             ));
         }
-        common::check_owners(pkg)?;
-        check_relations(pkg)?;
+        p.check(common::check_owners(pkg));
+        p.check(check_relations(pkg));
         for e in &pkg.entries {
-            utf8(&e.path)?;
+            p.check(utf8(&e.path).map(|_| ()));
             if e.path.as_bytes().iter().any(|b| b.is_ascii_control()) {
-                return Err(FormatError::invalid(
+                p.push(FormatError::invalid(
                     "file name",
                     format!(
                         "'{}' contains a control character; RPM repository metadata (filelists.xml) and rpm's line-based file lists cannot hold it",
@@ -364,7 +365,7 @@ impl Format for Rpm {
             }
             if let EntryKind::Symlink { target } = &e.kind {
                 if std::str::from_utf8(target).is_err() {
-                    return Err(FormatError::invalid(
+                    p.push(FormatError::invalid(
                         "symlink target",
                         format!(
                             "the target of '{}' is not UTF-8, which RPM headers cannot hold",
@@ -376,19 +377,20 @@ impl Format for Rpm {
         }
         if let Some(k) = &self.sign_key {
             if cfg!(not(feature = "sign")) {
-                return Err(FormatError::invalid(
+                p.push(FormatError::invalid(
                     "--rpm-sign-key",
                     "this pkgr was built without rpm signing; rebuild it with `cargo build --features sign`",
                 ));
             }
             if !k.is_file() {
-                return Err(FormatError::invalid(
+                p.push(FormatError::invalid(
                     "--rpm-sign-key",
                     format!("'{}' is not a file", k.display()),
                 ));
             }
         }
-        engine::check_user_scripts(pkg)
+        p.check(engine::check_user_scripts(pkg));
+        p.finish()
     }
 
     fn write(

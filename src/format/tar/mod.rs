@@ -10,7 +10,7 @@ use std::io::Write;
 use crate::archive::{self, TarOptions};
 use crate::compress::{Algorithm, Compression};
 use crate::format::common;
-use crate::format::{Format, FormatError, WriteContext};
+use crate::format::{Format, FormatError, Problems, WriteContext};
 use crate::model::{Entry, Package, PkgPath};
 use crate::options::{OptionError, Options};
 
@@ -140,13 +140,17 @@ impl Format for Tar {
     /// tar's name fields ([`common::check_owners`]).
     fn validate(&self, pkg: &Package) -> Result<(), FormatError> {
         let m = &pkg.meta;
-        common::check_file_name_part("Name (-n/--name)", &m.name)?;
-        common::check_file_name_part("Version (-v/--version)", &m.version)?;
+        let mut p = Problems::default();
+        p.check(common::check_file_name_part("Name (-n/--name)", &m.name));
+        p.check(common::check_file_name_part(
+            "Version (-v/--version)",
+            &m.version,
+        ));
         if let Some(i) = &m.iteration {
-            common::check_file_name_part("Iteration (--iteration)", i)?;
+            p.check(common::check_file_name_part("Iteration (--iteration)", i));
         }
         if common::arch(&m.architecture).is_none() {
-            return Err(FormatError::invalid(
+            p.push(FormatError::invalid(
                 "Architecture (-a/--architecture)",
                 format!(
                     "'{}' is not a known architecture; use 'native' or one of: {}",
@@ -155,7 +159,8 @@ impl Format for Tar {
                 ),
             ));
         }
-        common::check_owners(pkg)
+        p.check(common::check_owners(pkg));
+        p.finish()
     }
 
     /// The units where RPM distributions keep them (a tarball follows `%{_unitdir}`), the whole

@@ -47,6 +47,7 @@ pub(super) fn build(
         cmd,
         "creating the virtualenv",
         Some("is the venv module installed? On Debian: apt-get install python3-venv"),
+        listener,
     )?;
 
     let vpython = venv.join("bin/python");
@@ -71,7 +72,7 @@ pub(super) fn build(
         listener.info(&format!("installing {}", req.display()));
         let mut cmd = installer(uv.as_deref(), &vpython, opts);
         cmd.arg("-r").arg(req);
-        run(cmd, "installing the requirements", None)?;
+        run(cmd, "installing the requirements", None, listener)?;
     }
 
     let installable = app.join("pyproject.toml").is_file() || app.join("setup.py").is_file();
@@ -88,7 +89,7 @@ pub(super) fn build(
             cmd.arg("--use-pep517").arg("--report").arg(&report);
         }
         cmd.arg(app);
-        run(cmd, "installing the application", None)?;
+        run(cmd, "installing the application", None, listener)?;
         let installed = match uv {
             None => report_meta(&report, app),
             Some(_) => installed_meta(&venv, app),
@@ -294,7 +295,15 @@ fn index_args(cmd: &mut Command, opts: &VenvOptions) {
     cmd.args(&opts.pip_args);
 }
 
-fn run(mut cmd: Command, what: &str, hint: Option<&str>) -> Result<(), SourceError> {
+/// Runs one step (python -m venv, pip, uv) in its own process group. On a terminal the
+/// listener shows the step with its elapsed time; each line the tool prints is a detail
+/// (`--verbose` shows it as it comes) and the last 40 are kept for the error when it fails.
+fn run(
+    mut cmd: Command,
+    what: &str,
+    hint: Option<&str>,
+    listener: &dyn Listener,
+) -> Result<(), SourceError> {
     for v in SCRUBBED_ENV {
         cmd.env_remove(v);
     }
@@ -321,21 +330,55 @@ fn run(mut cmd: Command, what: &str, hint: Option<&str>) -> Result<(), SourceErr
     cmd.stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    let child = cmd
+    let mut child = cmd
         .spawn()
         .map_err(|e| SourceError::Build(format!("{what} failed: cannot run '{shown}': {e}")))?;
     let _guard = crate::cleanup::register_child(child.id());
-    let out = child
-        .wait_with_output()
-        .map_err(|e| SourceError::Build(format!("{what} failed: '{shown}': {e}")))?;
-    if out.status.success() {
+    listener.begin(what, 0);
+    const KEPT: usize = 40;
+    let tail: std::sync::Mutex<std::collections::VecDeque<String>> = Default::default();
+    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+    let status = std::thread::scope(|s| {
+        for pipe in [
+            stdout.map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+            stderr.map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let tail = &tail;
+            s.spawn(move || {
+                use std::io::BufRead;
+                for line in std::io::BufReader::new(pipe)
+                    .split(b'\n')
+                    .map_while(Result::ok)
+                {
+                    let line = String::from_utf8_lossy(&line).trim_end().to_string();
+                    listener.detail(&format!("  {line}"));
+                    if let Ok(mut t) = tail.lock() {
+                        if t.len() == KEPT {
+                            t.pop_front();
+                        }
+                        t.push_back(line);
+                    }
+                }
+            });
+        }
+        child.wait()
+    });
+    listener.end();
+    let status =
+        status.map_err(|e| SourceError::Build(format!("{what} failed: '{shown}': {e}")))?;
+    if status.success() {
         return Ok(());
     }
-    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-    text.push_str(&String::from_utf8_lossy(&out.stderr));
-    let lines: Vec<&str> = text.lines().collect();
-    let tail = lines[lines.len().saturating_sub(40)..].join("\n");
-    let mut msg = format!("{what} failed ({}): {shown}\n{tail}", out.status);
+    let tail = tail
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut msg = format!("{what} failed ({status}): {shown}\n{tail}");
     if let Some(h) = hint {
         msg.push_str(&format!("\nhint: {h}"));
     }

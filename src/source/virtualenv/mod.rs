@@ -99,7 +99,7 @@ pub struct Args {
     #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true, value_name = "BOOL")]
     pub no_install_app: Option<bool>,
 
-    /// Where the venv is installed. Default: /opt/venvs/NAME.
+    /// Where the venv is installed (--prefix says the same, as in fpm). Default: /opt/venvs/NAME.
     #[arg(long, value_name = "DIR")]
     pub venv_prefix: Option<String>,
 }
@@ -205,7 +205,16 @@ impl Source for Virtualenv {
             None => PathBuf::from(path),
         };
         let o = input.options;
-        let opts = VenvOptions::resolve(&o.sources.virtualenv, input.scratch, input.strict());
+        let mut opts = VenvOptions::resolve(&o.sources.virtualenv, input.scratch, input.strict());
+        if let (Some(p), Some(v)) = (&o.contents.prefix, &opts.venv_prefix) {
+            if p != v {
+                return Err(SourceError::Invalid(format!(
+                    "--prefix '{p}' and --venv-prefix '{v}' disagree; both name where the venv is installed, give one"
+                )));
+            }
+        }
+        // fpm's --prefix is the install location of a virtualenv.
+        opts.venv_prefix = opts.venv_prefix.or_else(|| o.contents.prefix.clone());
         let v = read(
             &path,
             o.meta.name.as_deref(),
