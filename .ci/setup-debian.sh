@@ -11,7 +11,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential ca-certificates coreutils cpio dpkg-dev lintian man-db rpm rpmlint xz-utils zstd \
-    gnupg python3 python3-venv python3-dev zlib1g-dev debootstrap debian-archive-keyring \
+    gnupg python3 python3-venv python3-dev python3-packaging zlib1g-dev debootstrap debian-archive-keyring \
     piuparts util-linux >/dev/null
 # uv, for the --pip-tool uv tests: from PyPI into its own venv (bookworm has no uv package),
 # linked onto PATH.

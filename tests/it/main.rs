@@ -18,3 +18,4 @@ mod rpm;
 mod services;
 mod shlibs;
 mod venv;
+mod versions;

@@ -372,7 +372,7 @@ urls = {Homepage = "https://example.org"}
         .unwrap();
         let m = read_pyproject(d.path()).unwrap();
         assert_eq!(m.name.as_deref(), Some("hello-world"));
-        assert_eq!(m.version.as_deref(), Some("1.0~rc1"));
+        assert_eq!(m.version.as_deref(), Some("1.0.0~rc1"));
         assert_eq!(m.summary.as_deref(), Some("Says hello"));
         assert_eq!(m.license.as_deref(), Some("MIT"));
         assert_eq!(m.maintainer.as_deref(), Some("A B <a@example.org>"));
