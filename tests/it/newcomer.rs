@@ -383,3 +383,132 @@ fn the_man_page_is_self_contained() {
         );
     }
 }
+
+/// Item 4: `--workdir` that is missing or a regular file is refused, with -s dir and with
+/// -s virtualenv alike, and nothing is created.
+#[test]
+fn workdir_must_be_an_existing_directory_for_every_source() {
+    let d = tempfile::tempdir().unwrap();
+    let app = fixture_copy("hello-app", d.path());
+    std::fs::write(d.path().join("afile"), "x").unwrap();
+    std::fs::write(d.path().join("f"), "x").unwrap();
+    let missing = d.path().join("no/such/dir");
+    for source in [
+        vec!["-s", "dir", "-n", "wd", "f=/f"],
+        vec!["-s", "virtualenv", app.to_str().unwrap()],
+    ] {
+        for (w, why) in [
+            (missing.to_str().unwrap(), "create the directory first"),
+            ("afile", "is not a directory"),
+        ] {
+            let mut args = vec!["-t", "deb", "--workdir", w];
+            args.extend(&source);
+            let out = run_in(d.path(), &args);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{err}");
+            assert!(err.contains("--workdir") && err.contains(why), "{err}");
+            assert!(!err.contains("creating a virtualenv"), "{err}");
+        }
+    }
+    assert!(!d.path().join("no").exists(), "--workdir was created");
+}
+
+/// Item 7: `-v` always takes a value (as fpm's does): an empty `$(VERSION)` is an error that
+/// builds nothing, never pkgr's own version and exit 0.
+#[test]
+fn an_empty_version_is_an_error_not_a_silent_exit() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("f"), "x").unwrap();
+    for args in [
+        vec!["-s", "dir", "-t", "deb", "-n", "ab", "f=/f", "-v"],
+        vec!["-v"],
+    ] {
+        let out = run_in(d.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("a value is required"));
+    }
+    let names: Vec<_> = std::fs::read_dir(d.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "something was written");
+    // pkgr's own version: -V, or --version alone.
+    for own in ["-V", "--version"] {
+        let out = run_ok(pkgr().arg(own));
+        assert!(stdout(&out).starts_with("pkgr "));
+    }
+}
+
+/// Item 15: `pkgr --help` groups the options under headings.
+#[test]
+fn help_groups_the_options() {
+    let help = stdout(&run_ok(pkgr().arg("--help")));
+    for heading in [
+        "Input and output:",
+        "Package metadata:",
+        "Relations:",
+        "Contents:",
+        "Maintainer scripts:",
+        "Services:",
+        "-s dir:",
+        "-s virtualenv:",
+        "-t deb:",
+        "-t rpm:",
+        "-t tar:",
+    ] {
+        assert!(help.contains(heading), "'{heading}' missing from --help");
+    }
+}
+
+/// Item 14: `--verbose` shows pip's own output while it runs.
+#[test]
+#[cfg_attr(
+    not(feature = "test-pypi"),
+    ignore = "test-pypi: builds virtualenvs from PyPI"
+)]
+fn verbose_shows_what_pip_does() {
+    let d = tempfile::tempdir().unwrap();
+    let app = fixture_copy("hello-app", d.path());
+    let out = run_in(
+        d.path(),
+        &[
+            "-s",
+            "virtualenv",
+            "-t",
+            "tar",
+            "--verbose",
+            "-p",
+            "v.tar",
+            app.to_str().unwrap(),
+        ],
+    );
+    ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pkgr:   Successfully installed"), "{err}");
+    let quiet = run_in(
+        d.path(),
+        &[
+            "-s",
+            "virtualenv",
+            "-t",
+            "tar",
+            "-f",
+            "-p",
+            "v.tar",
+            app.to_str().unwrap(),
+        ],
+    );
+    ok(&quiet);
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("Successfully installed"));
+    // On a terminal (script(1)'s pseudo-terminal) the step shows with its elapsed time.
+    require(&["script"]);
+    let line = format!(
+        "cd '{}' && {} -s virtualenv -t tar -f -p v.tar '{}'",
+        d.path().display(),
+        env!("CARGO_BIN_EXE_pkgr"),
+        app.display()
+    );
+    let tty = run_ok(std::process::Command::new("script").args(["-qec", &line, "/dev/null"]));
+    let shown = String::from_utf8_lossy(&tty.stdout);
+    assert!(
+        shown.contains("installing the application (") && shown.contains("s)"),
+        "no step with elapsed time on a terminal: {shown}"
+    );
+}
