@@ -99,6 +99,11 @@ pub struct Package {
     /// systemd units and the service user (`--systemd-unit`, `--user`); targets install the
     /// units where their distributions keep them and write the maintainer scripts.
     pub service: Service,
+    /// Directories the package claims as its own, with everything below them: a `src=dst`
+    /// directory mapping's `dst`, the venv prefix, `--directories`, `[[files]]` directories,
+    /// the service's home. Formats that track directory ownership (rpm) own only these and the
+    /// directories named after the package ([`Package::owns_dir`]).
+    pub claimed: BTreeSet<PkgPath>,
 }
 
 /// Why [`Package::finalize`] refused the payload.
@@ -237,6 +242,27 @@ impl Package {
                 }
             }
         }
+    }
+
+    /// Does the package create directory `dir` (rather than only put files into it)? True at
+    /// or below a [`Package::claimed`] root, and at or below a directory named after the
+    /// package (`/opt/myapp`, `/etc/myapp-2`, `/usr/share/myapp.d` for `myapp`). A directory
+    /// the payload merely passes through to reach its files (`/etc/init.d`, `/etc/pki`,
+    /// `/usr/local/bin`) is not: on RPM systems another package owns it, and owning it too
+    /// conflicts with that package (fpm and nfpm list no such directory either). Whether a
+    /// directory belongs to the base system is [`crate::sysdirs`]' question, asked by the format.
+    pub fn owns_dir(&self, dir: &PkgPath) -> bool {
+        if self.claimed.iter().any(|c| dir.starts_with(c)) {
+            return true;
+        }
+        let name = self.meta.name.to_ascii_lowercase();
+        !name.is_empty()
+            && dir.components().any(|c| {
+                let c = String::from_utf8_lossy(c).to_ascii_lowercase();
+                c == name
+                    || c.strip_prefix(&name)
+                        .is_some_and(|rest| rest.starts_with(['-', '.', '_']))
+            })
     }
 
     /// The full version string in Debian form: `[epoch:]version[-iteration]` (Policy §5.6.12).

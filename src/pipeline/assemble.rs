@@ -343,6 +343,7 @@ pub fn add_service_home(pkg: &mut Package) -> Result<(), Error> {
             user.name
         )));
     }
+    pkg.claimed.insert(path.clone());
     if pkg.entry(&path).is_none() {
         let mut e = model::Entry::dir(path);
         e.mode = 0o750;
@@ -366,6 +367,15 @@ pub fn add_files(
         let dst = PkgPath::parse(&f.dst)
             .map_err(|e| Error::Usage(format!("pkgr.toml files[{i}].dst: {e}")))?;
         let kind = f.kind.as_deref().unwrap_or("file");
+        let src_is_dir = f
+            .src
+            .as_deref()
+            .is_some_and(|s| std::fs::symlink_metadata(s).is_ok_and(|m| m.is_dir()));
+        if (kind == "dir" || (kind != "symlink" && src_is_dir))
+            && !crate::sysdirs::is_system_dir(&dst.display())
+        {
+            pkg.claimed.insert(dst.clone());
+        }
         let mut entries = match kind {
             "dir" => vec![model::Entry::dir(dst)],
             "symlink" => vec![model::Entry::symlink(
@@ -420,6 +430,7 @@ pub fn add_files(
 pub fn add_directories(pkg: &mut Package, dirs: &[String]) -> Result<(), Error> {
     for d in dirs {
         let p = PkgPath::parse(d).map_err(|e| Error::Usage(format!("--directories: {e}")))?;
+        pkg.claimed.insert(p.clone());
         pkg.entries.push(model::Entry::dir(p));
     }
     Ok(())

@@ -70,7 +70,9 @@ impl Source for Dir {
                 contain: input.recipe_dir.is_none() && args.chdir.is_some(),
                 prefix: o.contents.prefix.clone(),
             };
-            package.entries = read(&opts, input.excludes, input.strict(), input.listener)?;
+            let (entries, claimed) = read(&opts, input.excludes, input.strict(), input.listener)?;
+            package.entries = entries;
+            package.claimed.extend(claimed);
         }
         Ok(Output {
             package,
@@ -94,17 +96,19 @@ pub struct DirOptions {
     pub prefix: Option<String>,
 }
 
-/// Reads every argument into entries.
+/// Reads every argument into entries, and returns them with the directories the package
+/// claims ([`crate::model::Package::claimed`]: the `dst` of each directory source that is
+/// not a base-system directory).
 ///
 /// # Errors
-/// [`SourceError::Invalid`] for a relative `dst`, a `src` escaping `-C`, or no input at all;
+/// [`SourceError::Invalid`] for an empty `dst`, a `src` escaping `-C`, or no input at all;
 /// walking errors from [`walk`].
 pub fn read(
     opts: &DirOptions,
     excludes: &Excludes,
     strict: bool,
     listener: &dyn Listener,
-) -> Result<Vec<Entry>, SourceError> {
+) -> Result<(Vec<Entry>, Vec<PkgPath>), SourceError> {
     if opts.inputs.is_empty() {
         return Err(SourceError::Invalid(
             "-s dir needs at least one PATH or src=dst argument".into(),
@@ -125,6 +129,7 @@ pub fn read(
         None => PkgPath::root(),
     };
     let mut entries = Vec::new();
+    let mut claimed = Vec::new();
     for arg in &opts.inputs {
         let (src, dst) = mapping(arg, &prefix)?;
         let src_path = match &opts.chdir {
@@ -148,6 +153,13 @@ pub fn read(
                 "'{arg}': a file cannot be installed as '/'"
             )));
         }
+        // A directory the user mapped somewhere is the package's own, with all it holds
+        // (unless it is a base-system directory: `-C tree .` claims nothing).
+        if std::fs::symlink_metadata(&src_path).is_ok_and(|m| m.is_dir())
+            && !crate::sysdirs::is_system_dir(&dst.display())
+        {
+            claimed.push(dst.clone());
+        }
         entries.extend(walk(
             &src_path,
             &dst,
@@ -164,7 +176,7 @@ pub fn read(
             "the source holds no files (everything was empty or excluded)".into(),
         ));
     }
-    Ok(entries)
+    Ok((entries, claimed))
 }
 
 enum Dest {
@@ -285,7 +297,7 @@ mod tests {
             contain: true,
             prefix: prefix.map(str::to_string),
         };
-        let es = read(
+        let (es, _) = read(
             &opts,
             &Excludes::new(&[]).unwrap(),
             false,

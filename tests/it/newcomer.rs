@@ -512,3 +512,71 @@ fn verbose_shows_what_pip_does() {
         "no step with elapsed time on a terminal: {shown}"
     );
 }
+
+/// Item 9: an rpm owns the directories it creates (a mapped directory, `--directories`, one
+/// named after the package), never one it merely passes through (`/etc/init.d`, `/etc/pki`,
+/// which initscripts/chkconfig and ca-certificates own on EL systems) nor the base system's.
+#[test]
+fn rpm_owns_only_the_directories_the_package_creates() {
+    require(&["rpm"]);
+    let d = tempfile::tempdir().unwrap();
+    for f in [
+        "sys/etc/init.d/sysd",
+        "sys/etc/pki/sysd.pem",
+        "sys/opt/sysd/lib/z",
+    ] {
+        let p = d.path().join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, "x\n").unwrap();
+    }
+    ok(&run_in(
+        d.path(),
+        &[
+            "-s",
+            "dir",
+            "-t",
+            "rpm",
+            "-n",
+            "sysd",
+            "-p",
+            "s.rpm",
+            "--directories",
+            "/var/lib/sysd-state",
+            "-C",
+            "sys",
+            ".",
+        ],
+    ));
+    let dirs = sh(&format!(
+        "rpm -qp --qf '[%{{FILEMODES:perms}} %{{FILENAMES}}\\n]' '{}' | grep '^d' | cut -d' ' -f2",
+        d.path().join("s.rpm").display()
+    ));
+    let dirs: Vec<&str> = dirs.lines().collect();
+    assert_eq!(
+        dirs,
+        ["/opt/sysd", "/opt/sysd/lib", "/var/lib/sysd-state"],
+        "owned directories"
+    );
+    ok(&run_in(
+        d.path(),
+        &[
+            "-s",
+            "dir",
+            "-t",
+            "rpm",
+            "-n",
+            "other",
+            "-p",
+            "o.rpm",
+            "sys/etc=/opt/other-tree",
+        ],
+    ));
+    let dirs = sh(&format!(
+        "rpm -qp --qf '[%{{FILEMODES:perms}} %{{FILENAMES}}\\n]' '{}' | grep '^d' | cut -d' ' -f2",
+        d.path().join("o.rpm").display()
+    ));
+    assert!(
+        dirs.lines().any(|l| l == "/opt/other-tree/init.d"),
+        "{dirs}"
+    );
+}

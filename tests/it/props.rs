@@ -55,6 +55,10 @@ fn build(
         p.relations.depends.push(Relation::parse(&d).unwrap());
     }
     for (i, (path, data, mode, link)) in fs.into_iter().enumerate() {
+        // Each generated tree is a directory the package claims (as a `src=dst` mapping
+        // does), so rpm owns every directory in it.
+        p.claimed
+            .insert(PkgPath::parse(&format!("/opt/p{i}")).unwrap());
         let path = PkgPath::parse(&format!("/opt/p{i}/{path}")).unwrap();
         if link {
             p.entries.push(Entry::symlink(path, b"../target".to_vec()));

@@ -402,7 +402,9 @@ impl Format for Rpm {
         let m = &pkg.meta;
         let mtime = u32::try_from(ctx.mtime)
             .map_err(|_| FormatError::invalid("SOURCE_DATE_EPOCH", "RPM timestamps are 32-bit"))?;
-        let skip = |p: &PkgPath| crate::sysdirs::is_system_dir(&p.display());
+        // Only the directories the package creates: never the base system's (the
+        // `filesystem` package owns them), nor one the payload merely passes through.
+        let skip = |p: &PkgPath| crate::sysdirs::is_system_dir(&p.display()) || !pkg.owns_dir(p);
         let list = payload::FileList::new(pkg, &skip)?;
         ctx.listener.begin("rpm", pkg.payload_bytes());
         let written = payload::write(&list, pkg, self.compression, mtime, ctx);

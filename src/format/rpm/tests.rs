@@ -92,7 +92,9 @@ fn writes_a_package_the_rpm_crate_reads_back() {
         !paths.contains(&"/opt".to_string()) && !paths.contains(&"/etc".to_string()),
         "system dirs are not owned: {paths:?}"
     );
-    assert!(paths.contains(&"/opt/venvs".to_string()));
+    // The package's own directory, not /opt/venvs, which every venv package shares.
+    assert!(paths.contains(&"/opt/venvs/hello".to_string()), "{paths:?}");
+    assert!(!paths.contains(&"/opt/venvs".to_string()), "{paths:?}");
     let reqs: Vec<String> = md
         .get_requires()
         .unwrap()

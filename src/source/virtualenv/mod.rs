@@ -224,6 +224,7 @@ impl Source for Virtualenv {
         )?;
         let mut pkg = Package {
             entries: v.entries,
+            claimed: [v.info.prefix.clone()].into(),
             venv: Some(v.info),
             ..Package::default()
         };
