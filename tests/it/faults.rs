@@ -9,23 +9,6 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 
-fn run(s: &Scratch, args: &[&str]) -> std::process::Output {
-    pkgr()
-        .current_dir(s.dir.path())
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-/// Every file below `dir`, as paths relative to it.
-fn tree(dir: &Path) -> Vec<String> {
-    let out = sh(&format!(
-        "cd '{}' && find . -mindepth 1 | sort",
-        dir.display()
-    ));
-    out.lines().map(str::to_string).collect()
-}
-
 /// A setup.py project whose build sleeps: pip is busy in a child process while pkgr runs.
 fn sleepy_app(dir: &Path, seconds: u32) -> std::path::PathBuf {
     let app = dir.join("sleepy");
@@ -234,24 +217,21 @@ fn a_temp_file_locked_in_another_pid_namespace_is_kept() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(500));
-    let out = run(
-        &s,
-        &[
-            "-s",
-            "dir",
-            "-t",
-            "deb",
-            "-a",
-            "all",
-            "-n",
-            "ab",
-            "-m",
-            "A B <a@example.org>",
-            "-p",
-            "out/",
-            "tree=/opt/ab",
-        ],
-    );
+    let out = s.pkgr(&[
+        "-s",
+        "dir",
+        "-t",
+        "deb",
+        "-a",
+        "all",
+        "-n",
+        "ab",
+        "-m",
+        "A B <a@example.org>",
+        "-p",
+        "out/",
+        "tree=/opt/ab",
+    ]);
     let _ = holder.kill();
     let _ = holder.wait();
     assert!(out.status.success(), "{out:?}");

@@ -3,28 +3,10 @@
 //! lands outside `-p`, signals clean up, and a closed stdout is not a crash.
 
 use std::os::unix::fs::symlink;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::*;
-
-fn run(s: &Scratch, args: &[&str]) -> std::process::Output {
-    pkgr()
-        .current_dir(s.dir.path())
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-/// Every file below `dir`, as paths relative to it.
-fn tree(dir: &Path) -> Vec<String> {
-    let out = sh(&format!(
-        "cd '{}' && find . -mindepth 1 | sort",
-        dir.display()
-    ));
-    out.lines().map(str::to_string).collect()
-}
 
 #[test]
 fn fields_in_a_file_name_cannot_leave_the_output_directory() {
@@ -63,7 +45,7 @@ fn fields_in_a_file_name_cannot_leave_the_output_directory() {
         args.extend(["-t", targets]);
         args.extend(extra.iter().copied());
         args.push("tree=/opt/ab");
-        let out = run(&s, &args);
+        let out = s.pkgr(&args);
         if needles.is_empty() {
             // A template whose directories do not exist: refused before anything is written.
             assert_eq!(out.status.code(), Some(2), "{out:?}");
@@ -73,22 +55,19 @@ fn fields_in_a_file_name_cannot_leave_the_output_directory() {
         assert_eq!(tree(s.dir.path()), before, "{args:?} wrote something");
     }
     // A value can never add a path component to a template: VERSION is one component.
-    let out = run(
-        &s,
-        &[
-            "-s",
-            "dir",
-            "-t",
-            "tar",
-            "-n",
-            "ab",
-            "-v",
-            "../x",
-            "-p",
-            "out/VERSION.EXTENSION",
-            "tree=/opt/ab",
-        ],
-    );
+    let out = s.pkgr(&[
+        "-s",
+        "dir",
+        "-t",
+        "tar",
+        "-n",
+        "ab",
+        "-v",
+        "../x",
+        "-p",
+        "out/VERSION.EXTENSION",
+        "tree=/opt/ab",
+    ]);
     refused(&out, 2, &["'../x'"]);
     assert_eq!(tree(s.dir.path()), before);
 }
@@ -96,22 +75,19 @@ fn fields_in_a_file_name_cannot_leave_the_output_directory() {
 #[test]
 fn stdout_lines_cannot_be_forged_by_a_file_name() {
     let s = Scratch::new();
-    let out = run(
-        &s,
-        &[
-            "-s",
-            "dir",
-            "-t",
-            "deb",
-            "-n",
-            "ab",
-            "-m",
-            "A B <a@example.org>",
-            "-p",
-            "out/a\nfake  line.deb",
-            "tree=/opt/ab",
-        ],
-    );
+    let out = s.pkgr(&[
+        "-s",
+        "dir",
+        "-t",
+        "deb",
+        "-n",
+        "ab",
+        "-m",
+        "A B <a@example.org>",
+        "-p",
+        "out/a\nfake  line.deb",
+        "tree=/opt/ab",
+    ]);
     assert!(out.status.success(), "{out:?}");
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 1, "{text:?}");
@@ -253,25 +229,22 @@ fn recipe_paths_and_command_line_sources_follow_one_documented_rule() {
         "{names:?}"
     );
     // On the command line, -C is a root: a relative source may not climb out of it...
-    let out = run(
-        &s,
-        &[
-            "-s",
-            "dir",
-            "-t",
-            "deb",
-            "-n",
-            "ab",
-            "-m",
-            "A B <a@example.org>",
-            "-C",
-            "sub",
-            "-p",
-            "out/",
-            "-f",
-            "../tree=/opt/ab",
-        ],
-    );
+    let out = s.pkgr(&[
+        "-s",
+        "dir",
+        "-t",
+        "deb",
+        "-n",
+        "ab",
+        "-m",
+        "A B <a@example.org>",
+        "-C",
+        "sub",
+        "-p",
+        "out/",
+        "-f",
+        "../tree=/opt/ab",
+    ]);
     refused(
         &out,
         2,
@@ -279,25 +252,22 @@ fn recipe_paths_and_command_line_sources_follow_one_documented_rule() {
     );
     // ...but an absolute source is explicit and used as given (there is no '..' to report).
     let abs = format!("{}=/usr/bin/h", s.p("tree/app.txt").display());
-    let out = run(
-        &s,
-        &[
-            "-s",
-            "dir",
-            "-t",
-            "deb",
-            "-n",
-            "ab",
-            "-m",
-            "A B <a@example.org>",
-            "-C",
-            "sub",
-            "-p",
-            "out/",
-            "-f",
-            &abs,
-        ],
-    );
+    let out = s.pkgr(&[
+        "-s",
+        "dir",
+        "-t",
+        "deb",
+        "-n",
+        "ab",
+        "-m",
+        "A B <a@example.org>",
+        "-C",
+        "sub",
+        "-p",
+        "out/",
+        "-f",
+        &abs,
+    ]);
     assert!(out.status.success(), "{out:?}");
 }
 
@@ -316,23 +286,20 @@ fn owners_are_checked_for_every_format() {
         )
         .unwrap();
         for t in ["deb", "rpm", "tar"] {
-            let out = run(
-                &s,
-                &[
-                    "--config",
-                    "pkgr.toml",
-                    "-s",
-                    "dir",
-                    "-t",
-                    t,
-                    "-n",
-                    "ab",
-                    "-m",
-                    "A B <a@example.org>",
-                    "-p",
-                    "out/",
-                ],
-            );
+            let out = s.pkgr(&[
+                "--config",
+                "pkgr.toml",
+                "-s",
+                "dir",
+                "-t",
+                t,
+                "-n",
+                "ab",
+                "-m",
+                "A B <a@example.org>",
+                "-p",
+                "out/",
+            ]);
             refused(&out, 2, &[needle]);
         }
     }
@@ -394,29 +361,23 @@ fn fifos_given_as_inputs_are_refused_without_blocking() {
     let s = Scratch::new();
     run_ok(Command::new("mkfifo").arg(s.p("fifo")));
     let t0 = Instant::now();
-    let out = run(
-        &s,
-        &[
-            "-s",
-            "dir",
-            "-t",
-            "deb",
-            "-n",
-            "ab",
-            "--after-install",
-            "fifo",
-            "-p",
-            "out/",
-            "tree=/opt/ab",
-        ],
-    );
+    let out = s.pkgr(&[
+        "-s",
+        "dir",
+        "-t",
+        "deb",
+        "-n",
+        "ab",
+        "--after-install",
+        "fifo",
+        "-p",
+        "out/",
+        "tree=/opt/ab",
+    ]);
     refused(&out, 2, &["--after-install", "FIFO"]);
-    let out = run(
-        &s,
-        &["--config", "fifo", "-s", "dir", "-t", "deb", "tree=/opt/ab"],
-    );
+    let out = s.pkgr(&["--config", "fifo", "-s", "dir", "-t", "deb", "tree=/opt/ab"]);
     refused(&out, 2, &["fifo", "FIFO"]);
-    let out = run(&s, &["inspect", "fifo"]);
+    let out = s.pkgr(&["inspect", "fifo"]);
     refused(&out, 2, &["fifo", "FIFO"]);
     assert!(t0.elapsed() < Duration::from_secs(20), "something blocked");
     assert!(s.out_files().is_empty());

@@ -7,14 +7,6 @@ use std::process::Command;
 
 use crate::common::*;
 
-fn run(s: &Scratch, args: &[&str]) -> std::process::Output {
-    pkgr()
-        .current_dir(s.dir.path())
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn base_system_directories_keep_their_modes_and_owners() {
     let s = Scratch::new();
@@ -22,26 +14,23 @@ fn base_system_directories_keep_their_modes_and_owners() {
     std::fs::create_dir_all(s.p("root/usr/share/ab")).unwrap();
     std::fs::write(s.p("root/usr/share/ab/data"), "x").unwrap();
     run_ok(Command::new("chmod").args(["0700"]).arg(s.p("root/usr")));
-    let o = run(
-        &s,
-        &[
-            "-s",
-            "dir",
-            "-t",
-            "deb,tar",
-            "-a",
-            "all",
-            "-n",
-            "ab",
-            "-m",
-            "A B <a@example.org>",
-            "-C",
-            "root",
-            "-p",
-            "out/",
-            ".",
-        ],
-    );
+    let o = s.pkgr(&[
+        "-s",
+        "dir",
+        "-t",
+        "deb,tar",
+        "-a",
+        "all",
+        "-n",
+        "ab",
+        "-m",
+        "A B <a@example.org>",
+        "-C",
+        "root",
+        "-p",
+        "out/",
+        ".",
+    ]);
     assert!(o.status.success(), "{o:?}");
     let deb = s.p("out/ab_1.0_all.deb");
     let usr = contents(&deb)
@@ -63,26 +52,23 @@ fn base_system_directories_keep_their_modes_and_owners() {
 #[test]
 fn a_deb_never_ships_directories_no_debian_package_owns() {
     let s = Scratch::new();
-    let o = run(
-        &s,
-        &[
-            "-s",
-            "dir",
-            "-t",
-            "deb",
-            "-a",
-            "all",
-            "-n",
-            "ab",
-            "-m",
-            "A B <a@example.org>",
-            "--description",
-            "Test tree packaged by pkgr\nA package the hostile-input tests build.",
-            "-p",
-            "out/",
-            "tree=/opt/ab/",
-        ],
-    );
+    let o = s.pkgr(&[
+        "-s",
+        "dir",
+        "-t",
+        "deb",
+        "-a",
+        "all",
+        "-n",
+        "ab",
+        "-m",
+        "A B <a@example.org>",
+        "--description",
+        "Test tree packaged by pkgr\nA package the hostile-input tests build.",
+        "-p",
+        "out/",
+        "tree=/opt/ab/",
+    ]);
     assert!(o.status.success(), "{o:?}");
     let deb = s.p("out/ab_1.0_all.deb");
     let names: Vec<String> = contents(&deb).into_iter().map(|c| c.2).collect();
@@ -97,22 +83,19 @@ fn deb_conffile_names_ending_in_whitespace_are_refused() {
     let s = Scratch::new();
     std::fs::create_dir_all(s.p("etc")).unwrap();
     std::fs::write(s.p("etc/app.conf "), "x").unwrap();
-    let o = run(
-        &s,
-        &[
-            "-s",
-            "dir",
-            "-t",
-            "deb",
-            "-n",
-            "ab",
-            "-m",
-            "A B <a@example.org>",
-            "-p",
-            "out/",
-            "etc=/etc/ab",
-        ],
-    );
+    let o = s.pkgr(&[
+        "-s",
+        "dir",
+        "-t",
+        "deb",
+        "-n",
+        "ab",
+        "-m",
+        "A B <a@example.org>",
+        "-p",
+        "out/",
+        "etc=/etc/ab",
+    ]);
     refused(&o, 2, &["/etc/ab/app.conf ", "deb-conffiles(5)"]);
     assert!(s.out_files().is_empty());
 }
@@ -121,22 +104,19 @@ fn deb_conffile_names_ending_in_whitespace_are_refused() {
 fn a_control_character_in_a_file_name_stops_every_format_before_any_work() {
     let s = Scratch::new();
     std::fs::write(s.p("tree/a\rb"), "x").unwrap();
-    let o = run(
-        &s,
-        &[
-            "-s",
-            "dir",
-            "-t",
-            "deb,rpm,tar",
-            "-n",
-            "ab",
-            "-m",
-            "A B <a@example.org>",
-            "-p",
-            "out/",
-            "tree=/opt/ab",
-        ],
-    );
+    let o = s.pkgr(&[
+        "-s",
+        "dir",
+        "-t",
+        "deb,rpm,tar",
+        "-n",
+        "ab",
+        "-m",
+        "A B <a@example.org>",
+        "-p",
+        "out/",
+        "tree=/opt/ab",
+    ]);
     refused(&o, 2, &["file name", "control character"]);
     assert!(s.out_files().is_empty(), "{:?}", s.out_files());
 }
@@ -146,24 +126,21 @@ fn a_sticky_directory_keeps_its_mode_in_every_format() {
     let s = Scratch::new();
     std::fs::create_dir_all(s.p("tree/drop")).unwrap();
     run_ok(Command::new("chmod").args(["1777"]).arg(s.p("tree/drop")));
-    let o = run(
-        &s,
-        &[
-            "-s",
-            "dir",
-            "-t",
-            "deb,rpm",
-            "-a",
-            "all",
-            "-n",
-            "ab",
-            "-m",
-            "A B <a@example.org>",
-            "-p",
-            "out/",
-            "tree=/var/lib/ab",
-        ],
-    );
+    let o = s.pkgr(&[
+        "-s",
+        "dir",
+        "-t",
+        "deb,rpm",
+        "-a",
+        "all",
+        "-n",
+        "ab",
+        "-m",
+        "A B <a@example.org>",
+        "-p",
+        "out/",
+        "tree=/var/lib/ab",
+    ]);
     assert!(o.status.success(), "{o:?}");
     let drop = contents(&s.p("out/ab_1.0_all.deb"))
         .into_iter()

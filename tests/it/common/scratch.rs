@@ -43,6 +43,14 @@ impl Scratch {
             .output()
             .unwrap()
     }
+    /// `pkgr ARGS` run in the scratch dir, exactly as given.
+    pub fn pkgr(&self, args: &[&str]) -> Output {
+        pkgr()
+            .current_dir(self.dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    }
     /// The names in `out/`, sorted.
     pub fn out_files(&self) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(self.p("out"))
@@ -52,6 +60,15 @@ impl Scratch {
         v.sort();
         v
     }
+}
+
+/// Every file below `dir`, as paths relative to it, sorted.
+pub fn tree(dir: &Path) -> Vec<String> {
+    let out = sh(&format!(
+        "cd '{}' && find . -mindepth 1 | sort",
+        dir.display()
+    ));
+    out.lines().map(str::to_string).collect()
 }
 
 /// Asserts the exit status, that it is pkgr's own error (no panic), and that each needle is in
