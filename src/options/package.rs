@@ -156,7 +156,8 @@ options!(ContentArgs {
     prefix,
 });
 
-/// Maintainer scripts, by fpm's names (each must start with `#!`).
+/// Maintainer scripts, by fpm's names (each must start with `#!`). fpm's deprecated spellings
+/// `--pre-install`, `--post-install`, `--pre-uninstall` and `--post-uninstall` are aliases.
 #[derive(
     Debug, Clone, Default, PartialEq, Eq, clap::Args, serde::Deserialize, serde::Serialize,
 )]
@@ -164,19 +165,23 @@ options!(ContentArgs {
 #[command(next_help_heading = "Maintainer scripts")]
 pub struct ScriptArgs {
     /// Script run before installation (Debian preinst, RPM %pre). Must start with '#!'.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", alias = "pre-install")]
+    #[serde(alias = "pre-install")]
     pub before_install: Option<PathBuf>,
 
     /// Script run after installation (Debian postinst, RPM %post).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", alias = "post-install")]
+    #[serde(alias = "post-install")]
     pub after_install: Option<PathBuf>,
 
     /// Script run before removal (Debian prerm, RPM %preun).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", alias = "pre-uninstall")]
+    #[serde(alias = "pre-uninstall")]
     pub before_remove: Option<PathBuf>,
 
     /// Script run after removal (Debian postrm, RPM %postun).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", alias = "post-uninstall")]
+    #[serde(alias = "post-uninstall")]
     pub after_remove: Option<PathBuf>,
 
     /// Script run before an upgrade (deb preinst upgrade, rpm %pre with $1 > 1). With an upgrade

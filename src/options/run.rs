@@ -73,8 +73,10 @@ pub struct RunArgs {
     #[arg(short = 'q', long, num_args = 0..=1, default_missing_value = "true", require_equals = true, value_name = "BOOL")]
     pub quiet: Option<bool>,
 
-    /// Also print every decision pkgr makes (rewritten files, dependencies and why).
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true, value_name = "BOOL", conflicts_with = "quiet")]
+    /// Also print every decision pkgr makes (rewritten files, dependencies and why) and pip's
+    /// output. fpm's `--debug` is an alias.
+    #[arg(long, alias = "debug", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_name = "BOOL", conflicts_with = "quiet")]
+    #[serde(alias = "debug")]
     pub verbose: Option<bool>,
 }
 

@@ -265,3 +265,55 @@ fn pep440_versions_keep_their_order_in_dpkg() {
         assert!(lt.success(), "dpkg says {} is not below {}", w[0], w[1]);
     }
 }
+
+/// fpm's deprecated script flags and `--debug` work as fpm users type them (Makefiles written
+/// for fpm), and mean what pkgr's own flags mean: dpkg-deb shows the scripts in their slots.
+#[test]
+fn fpm_deprecated_script_flags_and_debug_are_aliases() {
+    require(&["dpkg-deb"]);
+    let d = tempfile::tempdir().unwrap();
+    let script = d.path().join("s.sh");
+    std::fs::write(&script, "#!/bin/sh\necho fpm-style\n").unwrap();
+    std::fs::write(d.path().join("f"), "x\n").unwrap();
+    let s = script.to_str().unwrap();
+    run_ok(pkgr().current_dir(d.path()).args([
+        "-s",
+        "dir",
+        "-t",
+        "deb",
+        "-n",
+        "aliases",
+        "-m",
+        "A B <a@example.org>",
+        "-p",
+        "a.deb",
+        "--pre-install",
+        s,
+        "--post-install",
+        s,
+        "--pre-uninstall",
+        s,
+        "--post-uninstall",
+        s,
+        "--debug",
+        "f=/usr/share/aliases/f",
+    ]));
+    let info = sh(&format!(
+        "dpkg-deb -I '{}'",
+        d.path().join("a.deb").display()
+    ));
+    for slot in ["preinst", "postinst", "prerm", "postrm"] {
+        assert!(info.contains(slot), "{slot} missing:\n{info}");
+    }
+    let x = d.path().join("x");
+    run_ok(
+        std::process::Command::new("dpkg-deb")
+            .arg("-e")
+            .arg(d.path().join("a.deb"))
+            .arg(&x),
+    );
+    for slot in ["preinst", "postinst", "prerm", "postrm"] {
+        let text = std::fs::read_to_string(x.join(slot)).unwrap();
+        assert!(text.contains("echo fpm-style"), "{slot}: {text}");
+    }
+}
