@@ -178,7 +178,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
         Action::Build(plan) => {
             let run = &plan.options.run;
             let flag = pkgr::options::run::RunArgs::flag;
-            let listener = Stderr::new(flag(run.quiet), flag(run.verbose));
+            let listener = Stderr::new(run.is_quiet(), run.is_verbose());
             let built = pkgr::run(&plan, &listener)?;
             if flag(run.json) {
                 let warnings = listener

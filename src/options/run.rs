@@ -78,7 +78,30 @@ pub struct RunArgs {
     #[arg(long, alias = "debug", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_name = "BOOL", conflicts_with = "quiet")]
     #[serde(alias = "debug")]
     pub verbose: Option<bool>,
+
+    /// fpm's --log LEVEL: 'error' and 'warn' are -q, 'info' is the default, 'debug' is
+    /// --verbose (-q and --verbose, when given, win).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub log: Option<LogLevel>,
 }
+
+/// fpm's log levels (`--log`), mapped onto pkgr's two switches.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    /// Errors only: as -q (pkgr still prints warnings and the artifact lines).
+    Error,
+    /// Warnings and errors: as -q.
+    Warn,
+    /// Steps, warnings and errors: the default.
+    Info,
+    /// Everything: as --verbose.
+    Debug,
+}
+
+crate::options::not_a_path!(LogLevel);
 
 options!(RunArgs {
     input_type,
@@ -93,6 +116,7 @@ options!(RunArgs {
     json,
     quiet,
     verbose,
+    log,
 });
 
 /// systemd units and the account a service runs as.
@@ -159,6 +183,24 @@ impl RunArgs {
             Some(n) => Ok(n),
             None => Ok(std::thread::available_parallelism()
                 .map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX))),
+        }
+    }
+
+    /// `-q`, or `--log error|warn` when neither -q nor --verbose was given.
+    pub fn is_quiet(&self) -> bool {
+        match (self.quiet, self.verbose) {
+            (Some(q), _) => q,
+            (None, Some(true)) => false,
+            _ => matches!(self.log, Some(LogLevel::Error | LogLevel::Warn)),
+        }
+    }
+
+    /// `--verbose` (fpm's `--debug`), or `--log debug` when neither -q nor --verbose was given.
+    pub fn is_verbose(&self) -> bool {
+        match (self.verbose, self.quiet) {
+            (Some(v), _) => v,
+            (None, Some(true)) => false,
+            _ => self.log == Some(LogLevel::Debug),
         }
     }
 

@@ -317,3 +317,47 @@ fn fpm_deprecated_script_flags_and_debug_are_aliases() {
         assert!(text.contains("echo fpm-style"), "{slot}: {text}");
     }
 }
+
+/// fpm's `--log LEVEL` maps onto -q/--verbose; `--rpm-os linux` is accepted (rpm reads the OS
+/// tag back), any other OS is refused naming the flag.
+#[test]
+fn fpm_log_levels_and_rpm_os() {
+    require(&["rpm"]);
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("f"), "x\n").unwrap();
+    let build = |extra: &[&str], out: &str| {
+        let mut c = pkgr();
+        c.current_dir(d.path()).args([
+            "-s",
+            "dir",
+            "-t",
+            "rpm",
+            "-n",
+            "logs",
+            "-m",
+            "A B <a@example.org>",
+            "-f",
+            "-p",
+            out,
+        ]);
+        c.args(extra).arg("f=/usr/share/logs/f");
+        c.output().unwrap()
+    };
+    let quiet = build(&["--log", "error", "--rpm-os", "linux"], "q.rpm");
+    assert!(quiet.status.success());
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("pkgr: writing"));
+    let os = sh(&format!(
+        "rpm -qp --qf '%{{OS}}' '{}'",
+        d.path().join("q.rpm").display()
+    ));
+    assert_eq!(os, "linux");
+    let info = build(&["--log", "info"], "i.rpm");
+    assert!(String::from_utf8_lossy(&info.stderr).contains("pkgr: writing"));
+    // -q given explicitly wins over --log debug.
+    let both = build(&["--log", "debug", "-q"], "b.rpm");
+    assert!(!String::from_utf8_lossy(&both.stderr).contains("pkgr: writing"));
+    let bad = build(&["--rpm-os", "darwin"], "d.rpm");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--rpm-os: 'darwin'"));
+    assert!(!d.path().join("d.rpm").exists());
+}

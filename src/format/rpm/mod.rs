@@ -88,6 +88,17 @@ impl Rpm {
         .map_err(|e| OptionError::new("--rpm-compression-level", e.to_string()))?
         .with_threads(opts.run.threads()?);
         let build_host = a.rpm_build_host.clone().unwrap_or_else(|| "pkgr".into());
+        if let Some(os) = &a.rpm_os {
+            if !os.eq_ignore_ascii_case("linux") {
+                return Err(OptionError::new(
+                    "--rpm-os",
+                    format!(
+                        "'{}': pkgr writes rpms for Linux only (the OS tag 'linux'); rpm on Linux refuses a package for another OS",
+                        os.escape_debug()
+                    ),
+                ));
+            }
+        }
         Ok(Rpm::new(compression, build_host).signed_with(a.rpm_sign_key.clone()))
     }
 

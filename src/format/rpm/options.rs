@@ -1,6 +1,6 @@
 //! The rpm's own options: `--rpm-compression`, `--rpm-compression-level`, `--rpm-build-host`,
-//! `--rpm-sign-key` (pkgr.toml: the same keys, or `compression`, `compression-level`,
-//! `build-host`, `sign-key` in `[rpm]`).
+//! `--rpm-sign-key`, `--rpm-os` (pkgr.toml: the same keys, or `compression`,
+//! `compression-level`, `build-host`, `sign-key`, `os` in `[rpm]`).
 
 use std::path::PathBuf;
 
@@ -31,6 +31,11 @@ pub struct Args {
     /// variable PKGR_RPM_PASSPHRASE). Needs a pkgr built with the 'sign' feature.
     #[arg(long, value_name = "FILE")]
     pub rpm_sign_key: Option<PathBuf>,
+
+    /// The .rpm OS tag, as fpm's --rpm-os: only 'linux' (the default; what rpm on Linux
+    /// installs: an rpm for another OS is refused by it).
+    #[arg(long, value_name = "OS")]
+    pub rpm_os: Option<String>,
 }
 
 options!(Args {
@@ -38,4 +43,5 @@ options!(Args {
     rpm_compression_level,
     rpm_build_host,
     rpm_sign_key,
+    rpm_os,
 });
