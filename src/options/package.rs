@@ -34,7 +34,8 @@ pub struct MetaArgs {
     #[arg(short = 'a', long)]
     pub architecture: Option<String>,
 
-    /// Maintainer, 'Full Name <email>' (Policy 5.6.2). Default: pyproject.toml's maintainers/authors.
+    /// Maintainer, 'Full Name <email>' (Policy 5.6.2; an email alone is named for the deb, with a
+    /// warning). Default: pyproject.toml's maintainers/authors.
     #[arg(short = 'm', long)]
     pub maintainer: Option<String>,
 

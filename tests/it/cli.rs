@@ -361,3 +361,59 @@ fn fpm_log_levels_and_rpm_os() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--rpm-os: 'darwin'"));
     assert!(!d.path().join("d.rpm").exists());
 }
+
+/// fpm accepts an email alone as `-m` (5 of 46 real fpm command lines use one): the deb says
+/// `dev <dev@example.com>` with a warning, the rpm's Packager keeps it as given.
+#[test]
+fn an_email_only_maintainer_is_named_in_the_deb() {
+    require(&["dpkg-deb", "rpm"]);
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("f"), "x\n").unwrap();
+    let out = run_ok(pkgr().current_dir(d.path()).args([
+        "-s",
+        "dir",
+        "-t",
+        "deb,rpm",
+        "-n",
+        "mail",
+        "-m",
+        "dev@example.com",
+        "-p",
+        "out/",
+        "f=/usr/share/mail/f",
+    ]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: Maintainer (-m/--maintainer) 'dev@example.com' has no name"),
+        "{err}"
+    );
+    let deb = sh(&format!(
+        "dpkg-deb -f {}/out/mail_1.0_*.deb Maintainer",
+        d.path().display()
+    ));
+    assert_eq!(deb.trim(), "dev <dev@example.com>");
+    let rpm = sh(&format!(
+        "rpm -qp --qf '%{{PACKAGER}}' {}/out/mail-1.0-*.rpm",
+        d.path().display()
+    ));
+    assert_eq!(rpm, "dev@example.com");
+    // Anything else that is not 'Name <email>' is still refused.
+    let bad = pkgr()
+        .current_dir(d.path())
+        .args([
+            "-s",
+            "dir",
+            "-t",
+            "deb",
+            "-n",
+            "mail",
+            "-m",
+            "just a name",
+            "-p",
+            "bad/",
+            "f=/f",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -126,7 +126,27 @@ pub(super) fn check_relations(pkg: &Package) -> Result<(), FormatError> {
 }
 
 /// Policy §5.6.2: `Full Name <email>`.
+/// An email address alone (`dev@example.com`), as fpm users often give `-m`: the deb's
+/// Maintainer becomes `dev <dev@example.com>` ([`with_name`]), with a warning.
+pub(super) fn is_bare_email(m: &str) -> bool {
+    m.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && !domain.is_empty()
+            && !m.contains(|c: char| c.is_whitespace() || matches!(c, '<' | '>'))
+            && !domain.contains('@')
+    })
+}
+
+/// `dev <dev@example.com>` for a bare `dev@example.com` (see [`is_bare_email`]).
+pub(super) fn with_name(email: &str) -> String {
+    let local = email.split('@').next().unwrap_or(email);
+    format!("{local} <{email}>")
+}
+
 pub(super) fn check_maintainer(m: &str) -> Result<(), FormatError> {
+    if is_bare_email(m) {
+        return Ok(());
+    }
     let ok = m
         .strip_suffix('>')
         .and_then(|s| s.rsplit_once(" <"))

@@ -157,6 +157,14 @@ impl Format for Deb {
         let mtime = ctx.mtime;
         let pkg = &debian_versions(pkg);
         let mut full = common::with_units(pkg, common::DEB_UNIT_DIR)?.into_owned();
+        if control::is_bare_email(&full.meta.maintainer) {
+            let named = control::with_name(&full.meta.maintainer);
+            ctx.listener.warning(&format!(
+                "Maintainer (-m/--maintainer) '{}' has no name; the deb says '{named}' (Policy §5.6.2 asks for 'Full Name <email>')",
+                full.meta.maintainer
+            ));
+            full.meta.maintainer = named;
+        }
         if ctx.auto_depends {
             // What pkgr proves comes first: the venv's interpreter, then the ELF files' libraries
             // (from the build host's dpkg database, as dpkg-shlibdeps reads it).
