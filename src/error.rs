@@ -78,11 +78,9 @@ impl Error {
             Error::Format(e) => e.kind(),
             Error::Output(e) => e.kind(),
             Error::Read(_) => ErrorKind::Usage,
-            Error::Many(v) => v
-                .iter()
-                .map(Error::kind)
-                .max_by_key(|k| *k == ErrorKind::Build)
-                .unwrap_or(ErrorKind::Usage),
+            // A build failure among them decides the status; otherwise it is the input.
+            Error::Many(v) if v.iter().any(|e| e.kind() == ErrorKind::Build) => ErrorKind::Build,
+            Error::Many(_) => ErrorKind::Usage,
         }
     }
 

@@ -99,11 +99,11 @@ impl FormatError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             FormatError::Invalid { .. } => ErrorKind::Usage,
-            FormatError::Many(v) => v
-                .iter()
-                .map(FormatError::kind)
-                .max_by_key(|k| *k == ErrorKind::Build)
-                .unwrap_or(ErrorKind::Usage),
+            // A build failure among them decides the status; otherwise it is the input.
+            FormatError::Many(v) if v.iter().any(|e| e.kind() == ErrorKind::Build) => {
+                ErrorKind::Build
+            }
+            FormatError::Many(_) => ErrorKind::Usage,
             FormatError::Output(o) => o.kind(),
             FormatError::Archive(_) | FormatError::Scratch { .. } | FormatError::Io(_) => {
                 ErrorKind::Build

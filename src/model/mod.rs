@@ -255,13 +255,13 @@ impl Package {
         if self.claimed.iter().any(|c| dir.starts_with(c)) {
             return true;
         }
-        let name = self.meta.name.to_ascii_lowercase();
+        let name = self.meta.name.as_bytes();
         !name.is_empty()
             && dir.components().any(|c| {
-                let c = String::from_utf8_lossy(c).to_ascii_lowercase();
-                c == name
-                    || c.strip_prefix(&name)
-                        .is_some_and(|rest| rest.starts_with(['-', '.', '_']))
+                c.len() >= name.len()
+                    && c[..name.len()].eq_ignore_ascii_case(name)
+                    && c.get(name.len())
+                        .is_none_or(|b| matches!(b, b'-' | b'.' | b'_'))
             })
     }
 

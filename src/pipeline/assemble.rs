@@ -367,35 +367,25 @@ pub fn add_files(
         let dst = PkgPath::parse(&f.dst)
             .map_err(|e| Error::Usage(format!("pkgr.toml files[{i}].dst: {e}")))?;
         let kind = f.kind.as_deref().unwrap_or("file");
-        let src_is_dir = f
-            .src
-            .as_deref()
-            .is_some_and(|s| std::fs::symlink_metadata(s).is_ok_and(|m| m.is_dir()));
-        if (kind == "dir" || (kind != "symlink" && src_is_dir))
-            && !crate::sysdirs::is_system_dir(&dst.display())
-        {
-            pkg.claimed.insert(dst.clone());
-        }
         let mut entries = match kind {
-            "dir" => vec![model::Entry::dir(dst)],
+            "dir" => {
+                if !crate::sysdirs::is_system_dir(&dst.display()) {
+                    pkg.claimed.insert(dst.clone());
+                }
+                vec![model::Entry::dir(dst)]
+            }
             "symlink" => vec![model::Entry::symlink(
                 dst,
                 f.src.clone().unwrap_or_default().into_bytes(),
             )],
             _ => {
                 let src = f.src.clone().unwrap_or_default();
-                // `dst = "/usr/share/x/"` puts a file inside the directory, as `a=/usr/share/x/`
-                // does on the command line (see source::dir).
-                let is_dir = std::fs::symlink_metadata(&src).is_ok_and(|m| m.is_dir());
-                let dst = match Path::new(&src).file_name() {
-                    Some(n) if f.dst.ends_with('/') && !is_dir => dst
-                        .join(std::os::unix::ffi::OsStrExt::as_bytes(n))
-                        .map_err(|e| Error::Usage(format!("pkgr.toml files[{i}].dst: {e}")))?,
-                    _ => dst,
-                };
+                // The command line's rule: `dst = "/usr/share/x/"` puts a file inside it.
+                let placed = source::dir::place(Path::new(&src), dst, f.dst.ends_with('/'))?;
+                pkg.claimed.extend(placed.claimed());
                 source::walk(
                     Path::new(&src),
-                    &dst,
+                    &placed.dst,
                     excludes,
                     source::ExternalLinks::warn_or_reject(strict),
                     listener,

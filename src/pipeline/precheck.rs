@@ -71,6 +71,7 @@ pub fn check(plan: &Plan, listener: &dyn Listener) -> Result<Checked, Error> {
             writers.push((kind, w, fo));
         }
     }
+    let several = kinds.len() > 1;
     let scratch = keep(plan, None, p, scratch_dir(o.run.workdir.as_deref()));
     let threads = keep(plan, None, p, o.run.threads());
     let user_scripts = keep(plan, None, p, assemble::user_scripts(&o.scripts));
@@ -84,7 +85,6 @@ pub fn check(plan: &Plan, listener: &dyn Listener) -> Result<Checked, Error> {
     );
     for (kind, writer, fo) in &writers {
         let found = preview_problems(plan, *kind, writer.as_ref(), fo, listener);
-        let several = kinds.len() > 1;
         p.extend(found.into_iter().map(|e| match e {
             e @ Error::Format(_) if several => Error::Usage(format!("{}: {e}", kind.name())),
             e => e,
@@ -183,10 +183,10 @@ pub fn located(plan: &Plan, e: Error, kind: Option<FormatKind>) -> Error {
         })
     };
     match e {
-        Error::Format(FormatError::Invalid { field, message }) => match rename(&field) {
-            Some(field) => Error::Format(FormatError::Invalid { field, message }),
-            None => Error::Format(FormatError::Invalid { field, message }),
-        },
+        Error::Format(FormatError::Invalid { field, message }) => {
+            let field = rename(&field).unwrap_or(field);
+            Error::Format(FormatError::Invalid { field, message })
+        }
         Error::Format(FormatError::Many(v)) => Error::Many(
             v.into_iter()
                 .map(|e| located(plan, Error::Format(e), kind))

@@ -138,31 +138,20 @@ pub fn read(
             Some(c) => c.join(&src),
             None => src.clone(),
         };
-        let dst = match dst {
-            Dest::Exact(d) => d,
-            Dest::Into(dir) => {
-                let is_dir = std::fs::symlink_metadata(&src_path).is_ok_and(|m| m.is_dir());
-                match src_path.file_name() {
-                    Some(n) if !is_dir => dir.join(std::os::unix::ffi::OsStrExt::as_bytes(n))?,
-                    _ => dir,
-                }
-            }
+        let (dst, into) = match dst {
+            Dest::Exact(d) => (d, false),
+            Dest::Into(d) => (d, true),
         };
-        if dst.is_root() && !std::fs::symlink_metadata(&src_path).is_ok_and(|m| m.is_dir()) {
+        let placed = place(&src_path, dst, into)?;
+        if placed.dst.is_root() && !placed.is_dir {
             return Err(SourceError::Invalid(format!(
                 "'{arg}': a file cannot be installed as '/'"
             )));
         }
-        // A directory the user mapped somewhere is the package's own, with all it holds
-        // (unless it is a base-system directory: `-C tree .` claims nothing).
-        if std::fs::symlink_metadata(&src_path).is_ok_and(|m| m.is_dir())
-            && !crate::sysdirs::is_system_dir(&dst.display())
-        {
-            claimed.push(dst.clone());
-        }
+        claimed.extend(placed.claimed());
         entries.extend(walk(
             &src_path,
-            &dst,
+            &placed.dst,
             excludes,
             ExternalLinks::warn_or_reject(strict),
             listener,
@@ -177,6 +166,38 @@ pub fn read(
         ));
     }
     Ok((entries, claimed))
+}
+
+/// Where one source goes, decided once for `src=dst` arguments and `[[files]]` alike.
+pub struct Placed {
+    /// The install path: `dst`, or `dst/<file name>` for a file given a `dst` ending in `/`.
+    pub dst: PkgPath,
+    /// The source is a directory (`lstat`: a symlink to one is not).
+    pub is_dir: bool,
+}
+
+impl Placed {
+    /// The directory the package claims by this mapping ([`crate::model::Package::claimed`]):
+    /// a mapped directory is the package's own with all it holds, unless it is a base-system
+    /// directory (`-C tree .` maps onto `/` and claims nothing).
+    pub fn claimed(&self) -> Option<PkgPath> {
+        (self.is_dir && !crate::sysdirs::is_system_dir(&self.dst.display()))
+            .then(|| self.dst.clone())
+    }
+}
+
+/// Places `src` at `dst`; with `into` (a `dst` written with a trailing `/`) a file goes inside
+/// that directory, as `cp` does. One `lstat` of `src`; a missing source is reported by the walk.
+///
+/// # Errors
+/// [`SourceError::Path`] when the file name cannot be a package path component.
+pub fn place(src: &Path, dst: PkgPath, into: bool) -> Result<Placed, SourceError> {
+    let is_dir = std::fs::symlink_metadata(src).is_ok_and(|m| m.is_dir());
+    let dst = match src.file_name() {
+        Some(n) if into && !is_dir => dst.join(std::os::unix::ffi::OsStrExt::as_bytes(n))?,
+        _ => dst,
+    };
+    Ok(Placed { dst, is_dir })
 }
 
 enum Dest {

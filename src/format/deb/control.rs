@@ -125,7 +125,6 @@ pub(super) fn check_relations(pkg: &Package) -> Result<(), FormatError> {
     Ok(())
 }
 
-/// Policy §5.6.2: `Full Name <email>`.
 /// An email address alone (`dev@example.com`), as fpm users often give `-m`: the deb's
 /// Maintainer becomes `dev <dev@example.com>` ([`with_name`]), with a warning.
 pub(super) fn is_bare_email(m: &str) -> bool {
@@ -143,6 +142,7 @@ pub(super) fn with_name(email: &str) -> String {
     format!("{local} <{email}>")
 }
 
+/// Policy §5.6.2: `Full Name <email>`, or an email alone (named in `prepare`).
 pub(super) fn check_maintainer(m: &str) -> Result<(), FormatError> {
     if is_bare_email(m) {
         return Ok(());
