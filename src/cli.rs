@@ -165,3 +165,29 @@ impl Cli {
         Ok(Action::Build(Box::new(plan)))
     }
 }
+
+/// Every long flag and alias the command line accepts (without `--`), subcommands' included:
+/// what [`crate::fpm::rewrite`] leaves to clap.
+pub fn long_flags() -> std::collections::BTreeSet<String> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut out = std::collections::BTreeSet::new();
+    let mut add = |c: &clap::Command| {
+        for a in c.get_arguments() {
+            out.extend(a.get_long().map(str::to_string));
+            out.extend(
+                a.get_all_aliases()
+                    .into_iter()
+                    .flatten()
+                    .map(str::to_string),
+            );
+        }
+    };
+    add(&cmd);
+    for sub in cmd.get_subcommands() {
+        add(sub);
+    }
+    out.insert("help".into());
+    out
+}

@@ -16,6 +16,7 @@ pub mod compress;
 pub mod config;
 pub mod error;
 pub mod format;
+pub mod fpm;
 pub mod hostfs;
 pub mod inspect;
 pub mod listener;

@@ -220,6 +220,19 @@ fn main() -> ExitCode {
         );
     }
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // fpm's spellings first: `--no-FLAG`, flags fpm ignores, and precise refusals.
+    let args = match pkgr::fpm::rewrite(args, &pkgr::cli::long_flags()) {
+        Ok(r) => {
+            for w in &r.warnings {
+                let _ = writeln!(std::io::stderr(), "pkgr: warning: {w}");
+            }
+            r.args
+        }
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "pkgr: error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let parsed = if pkgr::cli::asks_for_own_version(&args) {
         Ok(Cli::print_own_version())
     } else {

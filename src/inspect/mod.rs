@@ -15,7 +15,7 @@ use crate::format::FormatKind;
 pub type InspectError = ReadError;
 
 /// Reads the package at `path` and describes it. The format is recognised by its first bytes:
-/// `!<arch>\n` (deb(5)), `ed ab ee db` (the RPM lead), a gzip, xz or zstd stream or a ustar/v7
+/// `!<arch>\n` (deb(5)), `ed ab ee db` (the RPM lead), a gzip, xz, zstd, bzip2 or lzma stream or a ustar/v7
 /// header (tar).
 ///
 /// # Errors
@@ -61,7 +61,7 @@ fn inspect_from<R: Read + Seek>(
         return Err(InspectError::UnknownFormat {
             path: path.to_path_buf(),
             reason: format!(
-                "its first bytes ({}) are no ar archive (deb(5)), RPM lead, gzip, xz or zstd stream, or tar header",
+                "its first bytes ({}) are no ar archive (deb(5)), RPM lead, compressed stream, or tar header",
                 shown.join(" ")
             ),
         });

@@ -104,6 +104,9 @@ pub struct Package {
     /// the service's home. Formats that track directory ownership (rpm) own only these and the
     /// directories named after the package ([`Package::owns_dir`]).
     pub claimed: BTreeSet<PkgPath>,
+    /// Files that are configuration only because they are under `/etc` (the default rule, which
+    /// the deb's `--deb-no-default-config-files` turns off); explicit ones are not listed.
+    pub etc_config: BTreeSet<PkgPath>,
 }
 
 /// Why [`Package::finalize`] refused the payload.

@@ -63,6 +63,10 @@ pub struct MetaArgs {
     /// Category: the deb Section and the rpm Group, e.g. python, web, utils. Default: misc.
     #[arg(long)]
     pub category: Option<String>,
+
+    /// Appended to the package name with a '-' (fpm's -S; `-n app -S dev` builds 'app-dev').
+    #[arg(short = 'S', long, value_name = "SUFFIX")]
+    pub package_name_suffix: Option<String>,
 }
 
 options!(MetaArgs {
@@ -78,6 +82,7 @@ options!(MetaArgs {
     license_file,
     description,
     category,
+    package_name_suffix,
 });
 
 /// Relationship fields, in Debian or fpm syntax (`foo (>= 1.0) | bar`, `foo >= 1.0`).
@@ -110,6 +115,11 @@ pub struct RelationArgs {
     /// A package suggested alongside this one. Repeatable.
     #[arg(long, alias = "deb-suggests")]
     pub suggests: Option<Vec<String>>,
+
+    /// List no dependency at all (as fpm): neither -d nor what pkgr infers (the deb's Depends
+    /// and the rpm's Requires are empty; the other relations stay).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true, value_name = "BOOL")]
+    pub no_depends: Option<bool>,
 }
 
 options!(RelationArgs {
@@ -119,6 +129,7 @@ options!(RelationArgs {
     replaces,
     recommends,
     suggests,
+    no_depends,
 });
 
 /// Which installed paths are configuration or directories of the package, and what to leave out.
@@ -137,9 +148,14 @@ pub struct ContentArgs {
     #[arg(long)]
     pub directories: Option<Vec<String>>,
 
-    /// Leave out files matching this glob (relative path or file name). Repeatable.
+    /// Leave out files matching this glob (relative path or file name; a PATH named on the
+    /// command line too, as in fpm). Repeatable.
     #[arg(short = 'x', long)]
     pub exclude: Option<Vec<String>>,
+
+    /// A file of -x patterns, one per line (blank lines ignored), as fpm's --exclude-file.
+    #[arg(long, value_name = "FILE")]
+    pub exclude_file: Option<PathBuf>,
 
     /// Where the input goes, as fpm's `--prefix`: with -s dir, paths given without '=' and
     /// relative destinations (`build/venv=.`) are installed below it (an absolute PATH too:
@@ -154,6 +170,7 @@ options!(ContentArgs {
     config_files,
     directories,
     exclude,
+    exclude_file,
     prefix,
 });
 
@@ -193,6 +210,17 @@ pub struct ScriptArgs {
     /// Script run after an upgrade (deb postinst configure with the old version, rpm %post with $1 > 1).
     #[arg(long, value_name = "FILE")]
     pub after_upgrade: Option<PathBuf>,
+
+    /// Render the scripts' ERB tags, as fpm: `<%= name %>`, `version`, `iteration`,
+    /// `architecture`, `prefix`, ... and the --template-value keys (only `<%= NAME %>` tags;
+    /// Ruby code is an error).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true, value_name = "BOOL")]
+    pub template_scripts: Option<bool>,
+
+    /// A value for the script templates, KEY=VALUE (`<%= KEY %>`); implies --template-scripts.
+    /// Repeatable.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub template_value: Option<Vec<String>>,
 }
 
 options!(ScriptArgs {
@@ -202,4 +230,6 @@ options!(ScriptArgs {
     after_remove,
     before_upgrade,
     after_upgrade,
+    template_scripts,
+    template_value,
 });

@@ -36,6 +36,11 @@ pub struct RunArgs {
     #[arg(value_name = "PATH")]
     pub paths: Option<Vec<String>>,
 
+    /// A file of more PATH arguments for -s dir, one per line (blank lines ignored), as fpm's
+    /// --inputs; they follow the PATHs given.
+    #[arg(long, value_name = "FILE")]
+    pub inputs: Option<PathBuf>,
+
     /// Output: a file, a directory ending in '/', or a template with NAME, VERSION, ITERATION, ARCH
     /// and EXTENSION. Default: the conventional name (NAME_VERSION-REV_ARCH.deb) here.
     #[arg(short = 'p', long)]
@@ -79,6 +84,11 @@ pub struct RunArgs {
     #[serde(alias = "debug")]
     pub verbose: Option<bool>,
 
+    /// The timestamp (seconds since 1970) used when SOURCE_DATE_EPOCH is not set (fpm's
+    /// flag); without either, 2024-01-01.
+    #[arg(long, value_name = "SECONDS")]
+    pub source_date_epoch_default: Option<u64>,
+
     /// fpm's --log LEVEL: 'error' and 'warn' are -q, 'info' is the default, 'debug' is
     /// --verbose (-q and --verbose, when given, win).
     #[arg(long, value_enum, value_name = "LEVEL")]
@@ -102,11 +112,13 @@ pub enum LogLevel {
 }
 
 crate::options::not_a_path!(LogLevel);
+crate::options::not_a_path!(u64);
 
 options!(RunArgs {
     input_type,
     output_type,
     paths,
+    inputs,
     package,
     force,
     threads,
@@ -116,6 +128,7 @@ options!(RunArgs {
     json,
     quiet,
     verbose,
+    source_date_epoch_default,
     log,
 });
 

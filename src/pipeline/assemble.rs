@@ -32,6 +32,7 @@ pub fn apply_metadata(pkg: &mut Package, args: &MetaArgs) -> Result<(), Error> {
         license_file,
         description,
         category,
+        package_name_suffix: _, // add_name_suffix, once the name is final
     } = args;
     let m = &mut pkg.meta;
     for (slot, v) in [
@@ -76,6 +77,26 @@ pub fn apply_metadata(pkg: &mut Package, args: &MetaArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// `-S/--package-name-suffix`: `NAME-SUFFIX`. Called once the name is final (after the
+/// source's and the user's metadata).
+pub fn add_name_suffix(pkg: &mut Package, args: &MetaArgs) {
+    if let Some(s) = args
+        .package_name_suffix
+        .as_deref()
+        .filter(|s| !s.is_empty())
+    {
+        pkg.meta.name = format!("{}-{s}", pkg.meta.name);
+    }
+}
+
+/// `--no-depends`: no dependency is listed (what pkgr infers is dropped by the formats, which
+/// see `auto_depends` off).
+pub fn drop_depends(pkg: &mut Package, args: &RelationArgs) {
+    if args.no_depends == Some(true) {
+        pkg.relations.depends.clear();
+    }
+}
+
 /// The defaults of what neither the source nor the user gave: the build host's architecture,
 /// a placeholder maintainer (with a warning when `warn`: some format has none of its own), a
 /// placeholder description.
@@ -109,6 +130,8 @@ pub fn user_scripts(args: &ScriptArgs) -> Result<BTreeMap<Phase, String>, Error>
         after_remove,
         before_upgrade,
         after_upgrade,
+        template_scripts: _, // rendered per format (template.rs)
+        template_value: _,
     } = args;
     let mut out = BTreeMap::new();
     for (phase, path) in [
@@ -164,6 +187,7 @@ pub fn relations(args: &RelationArgs) -> Result<[Option<Vec<Relation>>; 6], Erro
         replaces,
         recommends,
         suggests,
+        no_depends: _, // drop_depends
     } = args;
     Ok([
         parse_list("-d/--depends", depends)?,
@@ -442,10 +466,14 @@ pub fn mark_config_files(pkg: &mut Package, config: &[String]) -> Result<(), Err
         wanted.push(p);
     }
     for e in pkg.entries.iter_mut() {
-        if matches!(e.kind, EntryKind::File { .. })
-            && (e.path.starts_with(&etc) || wanted.iter().any(|w| e.path.starts_with(w)))
-        {
+        if !matches!(e.kind, EntryKind::File { .. }) {
+            continue;
+        }
+        if wanted.iter().any(|w| e.path.starts_with(w)) {
             e.config = true;
+        } else if e.path.starts_with(&etc) && !e.config {
+            e.config = true;
+            pkg.etc_config.insert(e.path.clone());
         }
     }
     Ok(())

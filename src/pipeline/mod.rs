@@ -23,6 +23,7 @@ pub mod assemble;
 pub mod dest;
 pub mod plan;
 pub mod precheck;
+pub mod template;
 
 pub use plan::Plan;
 
@@ -70,10 +71,12 @@ pub fn run(plan: &Plan, listener: &dyn Listener) -> Result<Vec<Built>, Error> {
         service,
         relations,
         excludes,
+        templates,
     } = precheck::check(plan, listener)?;
     let strict = RunArgs::flag(o.run.strict);
     let force = RunArgs::flag(o.run.force);
-    let auto_depends = !RunArgs::flag(o.run.no_auto_depends);
+    let auto_depends =
+        !RunArgs::flag(o.run.no_auto_depends) && !RunArgs::flag(o.relations.no_depends);
 
     // Source → model.
     let (paths, recipe_dir) = plan.paths();
@@ -91,6 +94,7 @@ pub fn run(plan: &Plan, listener: &dyn Listener) -> Result<Vec<Built>, Error> {
     let _staging = out.staging;
     let mut pkg = out.package;
     assemble::apply_metadata(&mut pkg, &o.meta)?;
+    assemble::add_name_suffix(&mut pkg, &o.meta);
     let maintainer_given = writers
         .iter()
         .all(|(_, _, fo)| fo.meta.maintainer.is_some());
@@ -99,6 +103,7 @@ pub fn run(plan: &Plan, listener: &dyn Listener) -> Result<Vec<Built>, Error> {
     pkg.service = service;
     assemble::add_service_home(&mut pkg)?;
     assemble::merge_relations(&mut pkg, relations);
+    assemble::drop_depends(&mut pkg, &o.relations);
     pkg.scripts.user = user_scripts;
 
     // Passes.
@@ -126,7 +131,17 @@ pub fn run(plan: &Plan, listener: &dyn Listener) -> Result<Vec<Built>, Error> {
     let n = writers.len();
     let mut planned: Vec<Planned> = Vec::new();
     for (kind, writer, fo) in writers {
-        let fpkg = with_section(plan, &pkg, &fo)?;
+        let mut fpkg = with_section(plan, &pkg, &fo)?;
+        if let Some(keys) = &templates {
+            let arch = writer.architecture(&fpkg);
+            let prefix = o
+                .contents
+                .prefix
+                .clone()
+                .or_else(|| fpkg.venv.as_ref().map(|v| v.prefix.display()))
+                .unwrap_or_else(|| "/".into());
+            template::render(fpkg.to_mut(), keys, &arch, &prefix)?;
+        }
         let prepared = writer.prepare(&fpkg, &ctx)?;
         writer
             .validate(&prepared)
@@ -162,9 +177,13 @@ fn with_section<'a>(
     let mut p = pkg.clone();
     if fo.meta != o.meta {
         assemble::apply_metadata(&mut p, &fo.meta)?;
+        if fo.meta.name.is_some() {
+            assemble::add_name_suffix(&mut p, &fo.meta);
+        }
     }
     if fo.relations != o.relations {
         assemble::replace_relations(&mut p, assemble::relations(&fo.relations)?);
+        assemble::drop_depends(&mut p, &fo.relations);
     }
     if fo.scripts != o.scripts {
         p.scripts.user = assemble::user_scripts(&fo.scripts)?;

@@ -30,14 +30,20 @@ impl Plan {
     ///
     /// # Errors
     /// [`Error`] for a bad `SOURCE_DATE_EPOCH`, no source, no format, or nothing to package.
-    pub fn new(cli: Options, recipe: Option<Loaded>, sde: Option<&str>) -> Result<Self, Error> {
+    pub fn new(
+        mut cli: Options,
+        mut recipe: Option<Loaded>,
+        sde: Option<&str>,
+    ) -> Result<Self, Error> {
+        with_inputs(&mut cli, recipe.as_mut())?;
         let top = recipe
             .as_ref()
             .map(|r| r.options.clone())
             .unwrap_or_default();
         let options = cli.clone().combine(top);
-        let source_date_epoch =
-            crate::time::source_date_epoch(sde).map_err(|e| Error::Usage(e.to_string()))?;
+        let default = options.run.source_date_epoch_default.map(|n| n.to_string());
+        let source_date_epoch = crate::time::source_date_epoch(sde.or(default.as_deref()))
+            .map_err(|e| Error::Usage(e.to_string()))?;
         let plan = Plan {
             cli,
             recipe,
@@ -126,6 +132,39 @@ impl Plan {
         let section = self.section(kind).cloned().unwrap_or_default();
         self.cli.clone().combine(section.combine(top))
     }
+}
+
+/// `--inputs FILE` (fpm's): its lines join the PATHs of the layer that [`Plan::paths`] reads
+/// (the command line's, or the recipe's when only it has PATHs), after the ones given.
+///
+/// # Errors
+/// [`Error::Usage`] for an unreadable file, or `--inputs` with another source than dir.
+fn with_inputs(cli: &mut Options, recipe: Option<&mut Loaded>) -> Result<(), Error> {
+    let from_recipe = recipe.as_ref().and_then(|r| r.options.run.inputs.clone());
+    let Some(file) = cli.run.inputs.clone().or(from_recipe) else {
+        return Ok(());
+    };
+    let source = cli
+        .run
+        .input_type
+        .or(recipe.as_ref().and_then(|r| r.options.run.input_type));
+    if source.is_some_and(|s| s != SourceKind::Dir) {
+        return Err(Error::Usage(
+            "--inputs is only valid with -s dir (as in fpm)".into(),
+        ));
+    }
+    let lines = super::precheck::list_file("--inputs", &file)?;
+    match recipe {
+        Some(r) if cli.run.paths.is_none() && r.options.run.paths.is_some() => {
+            r.options
+                .run
+                .paths
+                .get_or_insert_with(Vec::new)
+                .extend(lines);
+        }
+        _ => cli.run.paths.get_or_insert_with(Vec::new).extend(lines),
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -35,6 +35,8 @@ pub struct Checked {
     pub relations: [Option<Vec<Relation>>; 6],
     /// `-x`.
     pub excludes: Excludes,
+    /// `--template-scripts`: the `--template-value`s, `None` when scripts are no templates.
+    pub templates: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// Keeps the value of `r`, or its error (named by [`located`]) in `problems`.
@@ -77,12 +79,11 @@ pub fn check(plan: &Plan, listener: &dyn Listener) -> Result<Checked, Error> {
     let user_scripts = keep(plan, None, p, assemble::user_scripts(&o.scripts));
     let service = keep(plan, None, p, assemble::service(&o.service));
     let relations = keep(plan, None, p, assemble::relations(&o.relations));
-    let excludes = keep(
-        plan,
-        None,
-        p,
-        Excludes::new(o.contents.exclude.as_deref().unwrap_or_default()),
-    );
+    let excludes = keep(plan, None, p, excludes(o));
+    let templates = keep(plan, None, p, super::template::values(&o.scripts));
+    if let (Some(scripts), Some(Some(keys))) = (&user_scripts, &templates) {
+        keep(plan, None, p, super::template::check(scripts, keys));
+    }
     for (kind, writer, fo) in &writers {
         let found = preview_problems(plan, *kind, writer.as_ref(), fo, listener);
         p.extend(found.into_iter().map(|e| match e {
@@ -101,6 +102,7 @@ pub fn check(plan: &Plan, listener: &dyn Listener) -> Result<Checked, Error> {
         service,
         relations,
         excludes,
+        templates,
     ) {
         (
             0,
@@ -110,6 +112,7 @@ pub fn check(plan: &Plan, listener: &dyn Listener) -> Result<Checked, Error> {
             Some(service),
             Some(relations),
             Some(excludes),
+            Some(templates),
         ) => Ok(Checked {
             writers,
             scratch,
@@ -118,10 +121,35 @@ pub fn check(plan: &Plan, listener: &dyn Listener) -> Result<Checked, Error> {
             service,
             relations,
             excludes,
+            templates,
         }),
         (1, ..) => Err(problems.remove(0)),
         _ => Err(Error::Many(problems)),
     }
+}
+
+/// `-x/--exclude` and the lines of `--exclude-file`, compiled.
+fn excludes(o: &Options) -> Result<Excludes, Error> {
+    let mut patterns = o.contents.exclude.clone().unwrap_or_default();
+    if let Some(f) = &o.contents.exclude_file {
+        patterns.extend(list_file("--exclude-file", f)?);
+    }
+    Ok(Excludes::new(&patterns)?)
+}
+
+/// The lines of a list file (`--inputs`, `--exclude-file`): trimmed, blank ones left out.
+///
+/// # Errors
+/// [`Error::Usage`] naming `flag` and the file when it cannot be read.
+pub fn list_file(flag: &str, path: &std::path::Path) -> Result<Vec<String>, Error> {
+    let text = crate::hostfs::read_regular_text(path)
+        .map_err(|e| Error::Usage(format!("{flag} '{}': cannot read it: {e}", path.display())))?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect())
 }
 
 /// The problems `writer` finds with the package the options describe (without the source's

@@ -132,6 +132,13 @@ pub fn read(
     let mut claimed = Vec::new();
     for arg in &opts.inputs {
         let (src, dst) = mapping(arg, &prefix)?;
+        // As fpm: an exclude applies to a PATH named on the command line too (`-x README.rst
+        // README.rst dir` ships neither README.rst).
+        let named = src.strip_prefix("./").unwrap_or(&src);
+        if named != Path::new(".") && named != Path::new("") && excludes.matches(named) {
+            listener.detail(&format!("'{arg}' is excluded by -x/--exclude"));
+            continue;
+        }
         let src_path = match &opts.chdir {
             Some(c) if opts.contain => inside(c, &src, "the -C directory")
                 .map_err(|why| SourceError::Invalid(format!("'{arg}': {why}")))?,

@@ -6,6 +6,7 @@ mod common;
 mod config;
 mod deb;
 mod faults;
+mod fpm_flags;
 mod golden;
 mod hardening;
 mod hostile;

@@ -271,8 +271,9 @@ pub fn installed_size(pkg: &Package) -> u64 {
         .sum()
 }
 
-/// The `control` file (deb-control(5)), fields in dpkg's order; `Priority` is `--deb-priority`.
-pub fn control_file(pkg: &Package, priority: &str) -> String {
+/// The `control` file (deb-control(5)), fields in dpkg's order; `Priority` is `--deb-priority`;
+/// `extra` are the `--deb-field`s, checked, after `Homepage`.
+pub fn control_file(pkg: &Package, priority: &str, extra: &[(String, String)]) -> String {
     let m = &pkg.meta;
     let mut c = String::new();
     c.push_str(&format!("Package: {}\n", m.name));
@@ -292,6 +293,9 @@ pub fn control_file(pkg: &Package, priority: &str) -> String {
     c.push_str(&format!("Priority: {priority}\n"));
     if let Some(u) = &m.url {
         c.push_str(&format!("Homepage: {u}\n"));
+    }
+    for (name, value) in extra {
+        c.push_str(&format!("{name}: {value}\n"));
     }
     c.push_str(&format!(
         "Description: {}\n",

@@ -2,7 +2,7 @@
 //!
 //! Layout: an `ar` archive (common format, member names ≤ 16 bytes, owner 0/0, mode 100644,
 //! mtime = `SOURCE_DATE_EPOCH`) with the members `debian-binary` (`2.0\n`), `control.tar.gz` and
-//! `data.tar[.gz|.xz|.zst]`, in that order (deb(5)). Both tars follow [`crate::archive`].
+//! `data.tar[.gz|.xz|.zst|.bz2|.lzma]`, in that order (deb(5)). Both tars follow [`crate::archive`].
 //!
 //! `control.tar.gz` holds `control` ([`control`]), `md5sums` (every regular file but conffiles,
 //! as dh_md5sums writes it), `conffiles` (Policy §10.7.2) and the maintainer scripts (Policy §6,
@@ -26,6 +26,7 @@ use crate::relation::Relation;
 
 pub mod control;
 mod docs;
+pub mod extras;
 pub mod options;
 pub mod read;
 pub mod scripts;
@@ -42,6 +43,7 @@ use control::{
 pub struct Deb {
     compression: Compression,
     priority: String,
+    extras: extras::Extras,
 }
 
 impl Deb {
@@ -50,6 +52,7 @@ impl Deb {
         Deb {
             compression,
             priority: "optional".into(),
+            extras: extras::Extras::default(),
         }
     }
 
@@ -69,6 +72,7 @@ impl Deb {
         Ok(Deb {
             compression,
             priority: a.deb_priority.clone().unwrap_or_else(|| "optional".into()),
+            extras: extras::Extras::from_args(a)?,
         })
     }
 }
@@ -156,6 +160,20 @@ impl Format for Deb {
     fn prepare(&self, pkg: &Package, ctx: &WriteContext) -> Result<Package, FormatError> {
         let mtime = ctx.mtime;
         let pkg = &debian_versions(pkg);
+        if let (None, Some((_, rev))) = (&pkg.meta.iteration, pkg.meta.version.rsplit_once('-')) {
+            ctx.listener.warning(&format!(
+                "deb: Version '{}' has '-' and no --iteration: dpkg reads '{rev}' as the Debian revision (as fpm writes it); give --iteration to keep the whole string as the upstream version",
+                pkg.meta.version
+            ));
+        }
+        let mut with_deb_units;
+        let pkg = if self.extras.has_units() {
+            with_deb_units = Package::clone(pkg);
+            self.extras.add_units(&mut with_deb_units);
+            &with_deb_units
+        } else {
+            pkg
+        };
         let mut full = common::with_units(pkg, common::DEB_UNIT_DIR)?.into_owned();
         if control::is_bare_email(&full.meta.maintainer) {
             let named = control::with_name(&full.meta.maintainer);
@@ -219,8 +237,7 @@ impl Format for Deb {
                     .push(Entry::bytes(overrides, text.into_bytes(), 0o644));
             }
         }
-        full.finalize()
-            .map_err(|e| FormatError::invalid("payload", e.to_string()))?;
+        self.extras.apply(&mut full)?;
         // The directories base-files creates in its postinst belong to no package: shipping one
         // makes this package its only owner, and purging it would remove /opt from the system.
         // Every Debian system has them, so dpkg needs no entry to unpack below them.
@@ -237,10 +254,15 @@ impl Format for Deb {
             version::check_package_name(&m.name)
                 .map_err(|e| FormatError::invalid("Package (-n/--name)", e.to_string())),
         );
-        p.check(
-            version::check_upstream(&m.version, m.iteration.is_some())
-                .map_err(|e| FormatError::invalid("Version (-v/--version)", e.to_string())),
-        );
+        // fpm's rule for a version with '-' and no --iteration (`$(git describe)`): written
+        // as it is, so dpkg reads the part after the last '-' as the revision.
+        let checked = match (m.iteration.is_some(), m.version.rsplit_once('-')) {
+            (false, Some((up, rev))) => {
+                version::check_upstream(up, true).and_then(|()| version::check_revision(rev))
+            }
+            (has_revision, _) => version::check_upstream(&m.version, has_revision),
+        };
+        p.check(checked.map_err(|e| FormatError::invalid("Version (-v/--version)", e.to_string())));
         if let Some(i) = &m.iteration {
             p.check(
                 version::check_revision(i)
@@ -359,7 +381,13 @@ impl Format for Deb {
         let data_len = data.stream_position()?;
         data.seek(SeekFrom::Start(0))?;
 
-        let control = control_tar(full, &digests, ctx.mtime, &self.priority)?;
+        let control = control_tar(
+            full,
+            &digests,
+            ctx.mtime,
+            &self.priority,
+            &self.extras.fields,
+        )?;
 
         let mut ar = ar::Builder::new(out);
         let member = |name: &str, size: u64| {
@@ -387,6 +415,7 @@ fn control_tar(
     digests: &[FileDigest],
     mtime: u64,
     priority: &str,
+    fields: &[(String, String)],
 ) -> Result<Vec<u8>, FormatError> {
     let mut ctl = Package::default();
     let add =
@@ -398,7 +427,7 @@ fn control_tar(
     add(
         &mut ctl,
         "control",
-        control_file(pkg, priority).into_bytes(),
+        control_file(pkg, priority, fields).into_bytes(),
         0o644,
     )?;
     let conffiles: Vec<&Entry> = pkg.entries.iter().filter(|e| e.config).collect();

@@ -227,17 +227,12 @@ fn ar_member(header: &[u8; 60], index: usize) -> Result<(String, u64), Fail> {
     Ok((name, size))
 }
 
-/// Opens a compressed tar member: its compression from its first bytes (the name's suffix only
-/// refuses `.bz2` and `.lzma`).
+/// Opens a compressed tar member: its compression from its first bytes (gzip, xz, zstd, bzip2,
+/// lzma or none, every compression deb(5) lists).
 fn member_decoder<'a, R: Read + 'a>(
     r: R,
     name: &str,
 ) -> Result<(Algorithm, Box<dyn Read + 'a>), Fail> {
-    if name.ends_with(".bz2") || name.ends_with(".lzma") {
-        return Err(Fail::Unsupported(format!(
-            "{name}: bzip2 and lzma compression are not supported (pkgr reads gzip, xz and zstd)"
-        )));
-    }
     let mut r = r;
     let mut head = [0u8; 8];
     let n = read_up_to(&mut r, &mut head).map_err(|e| Fail::io(name, e))?;

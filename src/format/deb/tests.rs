@@ -112,7 +112,7 @@ fn control_file_fields() {
         "python3.11",
         Some((crate::relation::Op::Ge, "3.11.2")),
     ));
-    let c = control_file(&p, "optional");
+    let c = control_file(&p, "optional", &[]);
     assert!(
         c.starts_with("Package: hello\nVersion: 2:1.0-1\nArchitecture: amd64\n"),
         "{c}"
@@ -122,7 +122,7 @@ fn control_file_fields() {
         .recommends
         .push(Relation::parse("curl").unwrap());
     p.relations.suggests.push(Relation::parse("jq").unwrap());
-    let c = control_file(&p, "optional");
+    let c = control_file(&p, "optional", &[]);
     assert!(c.contains("Recommends: curl\nSuggests: jq\n"), "{c}");
     assert!(c.ends_with("Description: Say hello\n Longer text.\n"));
     let d = Deb::new(Compression::new(Algorithm::Xz, None).unwrap());

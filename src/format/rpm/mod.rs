@@ -38,6 +38,7 @@ use crate::model::{EntryKind, Package, PkgPath};
 use crate::options::{OptionError, Options};
 use crate::relation::{Op, Relation};
 
+pub mod attrs;
 mod cpio;
 pub mod deps;
 pub mod header;
@@ -58,6 +59,8 @@ pub struct Rpm {
     compression: Compression,
     build_host: String,
     sign_key: Option<std::path::PathBuf>,
+    attrs: attrs::Attrs,
+    dist: Option<String>,
 }
 
 /// Bytes reserved in the signature header for a later `rpmsign --addsign` (rpmbuild's size).
@@ -70,6 +73,8 @@ impl Rpm {
             compression,
             build_host,
             sign_key: None,
+            attrs: attrs::Attrs::default(),
+            dist: None,
         }
     }
 
@@ -99,7 +104,13 @@ impl Rpm {
                 ));
             }
         }
-        Ok(Rpm::new(compression, build_host).signed_with(a.rpm_sign_key.clone()))
+        let mut rpm = Rpm::new(compression, build_host).signed_with(a.rpm_sign_key.clone());
+        rpm.attrs = attrs::Attrs::from_args(a)?;
+        rpm.dist = a
+            .rpm_dist
+            .clone()
+            .map(|d| d.trim_start_matches('.').to_string());
+        Ok(rpm)
     }
 
     /// Signs the package with this ASCII-armored OpenPGP secret key (RSA or EdDSA), the
@@ -126,9 +137,7 @@ impl Rpm {
     fn compressor(&self) -> Option<&'static str> {
         match self.compression.algorithm {
             Algorithm::None => None,
-            Algorithm::Gzip => Some("gzip"),
-            Algorithm::Xz => Some("xz"),
-            Algorithm::Zstd => Some("zstd"),
+            other => Some(other.name()),
         }
     }
 }
@@ -290,6 +299,23 @@ impl Format for Rpm {
     /// elfdeps would generate for the compiled files ([`elf_requires`]).
     fn prepare(&self, pkg: &Package, ctx: &WriteContext) -> Result<Package, FormatError> {
         let mut full = common::with_units(pkg, common::RPM_UNIT_DIR)?.into_owned();
+        // fpm's rule: '-' separates version and release in rpm, so it becomes '_' in both.
+        for (field, slot) in [
+            ("Version", Some(&mut full.meta.version)),
+            ("Release (--iteration)", full.meta.iteration.as_mut()),
+        ] {
+            if let Some(v) = slot.filter(|v| v.contains('-')) {
+                let fixed = v.replace('-', "_");
+                ctx.listener.warning(&format!(
+                    "rpm: {field} '{v}' has '-', which RPM reserves to separate version and release; written as '{fixed}' (as fpm does)"
+                ));
+                *v = fixed;
+            }
+        }
+        self.attrs.apply(&mut full)?;
+        if let Some(d) = &self.dist {
+            full.meta.iteration = Some(format!("{}.{d}", Self::release(&full)));
+        }
         if ctx.auto_depends {
             let mut requires: Vec<Relation> = pkg
                 .python
@@ -328,8 +354,15 @@ impl Format for Rpm {
                 ),
             ));
         }
-        p.check(check_evr_part("Version (-v/--version)", &m.version));
-        p.check(check_evr_part("Release (--iteration)", &Self::release(pkg)));
+        // '-' is written as '_' (prepare), as fpm does.
+        p.check(check_evr_part(
+            "Version (-v/--version)",
+            &m.version.replace('-', "_"),
+        ));
+        p.check(check_evr_part(
+            "Release (--iteration)",
+            &Self::release(pkg).replace('-', "_"),
+        ));
         if common::arch(&m.architecture).is_none() {
             p.push(FormatError::invalid(
                 "Arch (-a/--architecture)",
@@ -418,13 +451,13 @@ impl Format for Rpm {
         let skip = |p: &PkgPath| crate::sysdirs::is_system_dir(&p.display()) || !pkg.owns_dir(p);
         let list = payload::FileList::new(pkg, &skip)?;
         ctx.listener.begin("rpm", pkg.payload_bytes());
-        let written = payload::write(&list, pkg, self.compression, mtime, ctx);
+        let written = payload::write(&list, pkg, self.compression, self.attrs.digest, mtime, ctx);
         ctx.listener.end();
         let mut written = written?;
 
         let mut h = Header::default();
         self.put_metadata(&mut h, pkg, mtime);
-        list.put_tags(&mut h, &written.digests, mtime);
+        list.put_tags(&mut h, &written.digests, self.attrs.digest, mtime);
         if list.large {
             h.put(tags::LONGSIZE, Value::Int64(vec![list.total_size()]));
         } else {

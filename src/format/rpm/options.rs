@@ -1,6 +1,6 @@
 //! The rpm's own options: `--rpm-compression`, `--rpm-compression-level`, `--rpm-build-host`,
-//! `--rpm-sign-key`, `--rpm-os` (pkgr.toml: the same keys, or `compression`,
-//! `compression-level`, `build-host`, `sign-key`, `os` in `[rpm]`).
+//! `--rpm-sign-key`, `--rpm-os`, and fpm's attribute and digest options ([`super::attrs`])
+//! (pkgr.toml: the same keys, or without the `rpm-` prefix in `[rpm]`).
 
 use std::path::PathBuf;
 
@@ -15,11 +15,11 @@ use crate::options::options;
 #[command(next_help_heading = "-t rpm")]
 #[group(id = "rpm-options")]
 pub struct Args {
-    /// Compression of the .rpm payload: gzip, xz, zstd (default) or none.
+    /// Compression of the .rpm payload: gzip, xz, zstd (default), bzip2, lzma or none.
     #[arg(long, value_enum, value_name = "ALGORITHM")]
     pub rpm_compression: Option<Algorithm>,
 
-    /// Level of the .rpm payload compression (gzip, xz: 0-9; zstd: 1-22).
+    /// Level of the .rpm payload compression (gzip, xz, lzma: 0-9; zstd: 1-22; bzip2: 1-9).
     #[arg(long, value_name = "LEVEL")]
     pub rpm_compression_level: Option<u32>,
 
@@ -36,6 +36,42 @@ pub struct Args {
     /// installs: an rpm for another OS is refused by it).
     #[arg(long, value_name = "OS")]
     pub rpm_os: Option<String>,
+
+    /// File digest algorithm: sha256 (default), sha384 or sha512 (md5 and sha1 are refused:
+    /// rpm in FIPS mode will not install them).
+    #[arg(long, value_name = "ALGORITHM")]
+    pub rpm_digest: Option<String>,
+
+    /// Owner of every entry the package gives no other owner (%defattr's user; default root).
+    #[arg(long, value_name = "USER")]
+    pub rpm_user: Option<String>,
+
+    /// Group of every entry the package gives no other group (%defattr's group; default root).
+    #[arg(long, value_name = "GROUP")]
+    pub rpm_group: Option<String>,
+
+    /// Mode of every file, as %defattr's first field ('-', the default, keeps each file's).
+    #[arg(long, value_name = "MODE")]
+    pub rpm_defattrfile: Option<String>,
+
+    /// Mode of every directory, as %defattr's last field ('-', the default, keeps each one's).
+    #[arg(long, value_name = "MODE")]
+    pub rpm_defattrdir: Option<String>,
+
+    /// One path's %attr: 'MODE,USER,GROUP:PATH' ('-' keeps a field), e.g.
+    /// '0750,app,app:/var/lib/app'. Repeatable.
+    #[arg(long, value_name = "ATTR")]
+    pub rpm_attr: Option<Vec<String>>,
+
+    /// An init script, installed as /etc/init.d/NAME (the file name without '.init'), 0755.
+    /// Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub rpm_init: Option<Vec<PathBuf>>,
+
+    /// A distribution tag appended to the Release, as rpmbuild's %{?dist} (`--rpm-dist el9`:
+    /// Release 1.el9).
+    #[arg(long, value_name = "DIST-TAG")]
+    pub rpm_dist: Option<String>,
 }
 
 options!(Args {
@@ -44,4 +80,12 @@ options!(Args {
     rpm_build_host,
     rpm_sign_key,
     rpm_os,
+    rpm_digest,
+    rpm_user,
+    rpm_group,
+    rpm_defattrfile,
+    rpm_defattrdir,
+    rpm_attr,
+    rpm_init,
+    rpm_dist,
 });

@@ -4,7 +4,7 @@
 //! assume), without the directories the `filesystem` package owns ([`crate::sysdirs`]).
 //! Inodes are the list index + 1 and devices 1, as rpmbuild numbers them; the members of a hard-link
 //! set share the inode of the first member. The payload streams every regular file once,
-//! computing its SHA-256 (`FILEDIGESTS`) on the way, through the compressor into a scratch
+//! computing its digest (`FILEDIGESTS`, SHA-256 unless `--rpm-digest`) on the way, through the compressor into a scratch
 //! file; the uncompressed and compressed SHA-256s (`PAYLOADDIGESTALT`, `PAYLOADDIGEST`) and
 //! sizes come from the same pass. Memory does not grow with the payload.
 
@@ -13,6 +13,7 @@ use std::io::{self, BufWriter, Read, Write};
 
 use sha2::{Digest, Sha256};
 
+use super::attrs::Digest as FileDigest;
 use super::cpio::{Cpio, Fields};
 use super::header::{Header, Value};
 use super::tags;
@@ -156,8 +157,9 @@ impl<'a> FileList<'a> {
             .sum()
     }
 
-    /// Puts every per-file tag into `h`; `digests[i]` is file `i`'s SHA-256 (hex, or empty).
-    pub fn put_tags(&self, h: &mut Header, digests: &[String], mtime: u32) {
+    /// Puts every per-file tag into `h`; `digests[i]` is file `i`'s digest with `algo` (hex, or
+    /// empty).
+    pub fn put_tags(&self, h: &mut Header, digests: &[String], algo: FileDigest, mtime: u32) {
         let n = self.files.len();
         let mut dirnames: Vec<String> = Vec::new();
         let mut dir_index: BTreeMap<String, u32> = BTreeMap::new();
@@ -221,7 +223,7 @@ impl<'a> FileList<'a> {
         h.put(tags::DIRINDEXES, Value::Int32(dirindexes));
         h.put(tags::BASENAMES, Value::StrArray(basenames));
         h.put(tags::DIRNAMES, Value::StrArray(dirnames));
-        h.put(tags::FILEDIGESTALGO, Value::Int32(vec![tags::HASH_SHA256]));
+        h.put(tags::FILEDIGESTALGO, Value::Int32(vec![algo.algo()]));
     }
 }
 
@@ -278,6 +280,7 @@ pub fn write(
     list: &FileList,
     pkg: &Package,
     compression: Compression,
+    algo: FileDigest,
     mtime: u32,
     ctx: &WriteContext,
 ) -> Result<Written, FormatError> {
@@ -317,7 +320,7 @@ pub fn write(
                 let d = data_entry(pkg, f.entry).map(|e| &e.kind);
                 let digest = match d {
                     Some(EntryKind::File { content, size }) => {
-                        copy_file(content, *size, &mut cpio, ctx)?
+                        copy_file(content, *size, algo, &mut cpio, ctx)?
                     }
                     _ => String::new(),
                 };
@@ -349,14 +352,15 @@ pub fn write(
     })
 }
 
-/// Streams one file's bytes into the archive and returns their SHA-256 (hex).
+/// Streams one file's bytes into the archive and returns their digest (hex).
 fn copy_file<W: Write>(
     content: &Content,
     size: u64,
+    algo: FileDigest,
     cpio: &mut Cpio<W>,
     ctx: &WriteContext,
 ) -> Result<String, FormatError> {
-    let mut sha = Sha256::new();
+    let mut sha = algo.hasher();
     match content {
         Content::Bytes(b) => {
             sha.update(b);
@@ -390,5 +394,5 @@ fn copy_file<W: Write>(
             }
         }
     }
-    Ok(crate::output::hex(&sha.finalize()))
+    Ok(sha.hex())
 }

@@ -46,6 +46,9 @@ impl Tar {
                 (".tgz", Algorithm::Gzip),
                 (".tar.xz", Algorithm::Xz),
                 (".tar.zst", Algorithm::Zstd),
+                (".tar.bz2", Algorithm::Bzip2),
+                (".tbz2", Algorithm::Bzip2),
+                (".tar.lzma", Algorithm::Lzma),
                 (".tar", Algorithm::None),
             ]
             .into_iter()
@@ -99,12 +102,7 @@ impl Format for Tar {
     }
 
     fn extension(&self) -> &'static str {
-        match self.compression.algorithm {
-            crate::compress::Algorithm::None => "tar",
-            crate::compress::Algorithm::Gzip => "tar.gz",
-            crate::compress::Algorithm::Xz => "tar.xz",
-            crate::compress::Algorithm::Zstd => "tar.zst",
-        }
+        self.compression.algorithm.tar_extension()
     }
 
     /// `NAME-VERSION[-ITERATION].ARCH.tar.EXT`, ARCH as `uname -m` names it (`x86_64`).

@@ -12,8 +12,8 @@ use crate::options::options;
 #[command(next_help_heading = "-t tar")]
 #[group(id = "tar-options")]
 pub struct Args {
-    /// Compression of the tarball. Default: from a -p file name (.tar.gz, .tgz, .tar.xz, .tar.zst,
-    /// .tar), else zst.
+    /// Compression of the tarball (gz, xz, zst, bz2, lzma or none). Default: from a -p file name
+    /// (.tar.gz, .tgz, .tar.xz, .tar.zst, .tar.bz2, .tbz2, .tar.lzma, .tar), else zst.
     #[arg(long, value_enum, value_name = "ALGORITHM")]
     pub tar_compression: Option<Algorithm>,
 

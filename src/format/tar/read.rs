@@ -1,5 +1,5 @@
 //! The tarball reader: the entries of a plain or compressed tar (POSIX ustar, GNU and pax
-//! extensions), recognised by a gzip, xz or zstd stream or a ustar/v7 header.
+//! extensions), recognised by a gzip, xz, zstd, bzip2 or lzma stream or a ustar/v7 header.
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -31,12 +31,7 @@ impl Reader for TarReader {
 }
 
 fn read_tarball<R: BufRead>(mut r: R, codec: Algorithm) -> Result<Inspection, Fail> {
-    let what = match codec {
-        Algorithm::None => "tar",
-        Algorithm::Gzip => "tar.gz",
-        Algorithm::Xz => "tar.xz",
-        Algorithm::Zstd => "tar.zst",
-    };
+    let what = codec.tar_extension();
     let dec = codec.decoder(&mut r).map_err(|e| Fail::io(what, e))?;
     let mut files = walk_tar(dec, what, |_, _| Ok(()))?;
     sort_files(&mut files);

@@ -275,7 +275,8 @@ fn hostile_headers_are_refused() {
     check(&big, "limits");
     check(b"", "empty");
     check(b"hello, world\n", "first bytes");
-    check(b"BZh91AY&SY", "bzip2");
+    // bzip2 is read now: a truncated stream says so.
+    check(b"BZh91AY&SY", "truncated");
     let mut a = b"!<arch>\n".to_vec();
     a.extend_from_slice(
         format!(

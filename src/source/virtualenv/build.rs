@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::meta::{fill, installed_meta, license_text, read_pyproject, report_meta};
+use super::meta::{fill, installed_meta, license_text, named_meta, read_pyproject, report_meta};
 use super::{check_python, info, tree, PipTool, VenvOptions, VenvSource, DEFAULT_PYTHON};
 use crate::listener::Listener;
 use crate::source::{Excludes, SourceError};
@@ -42,7 +42,11 @@ pub(super) fn build(
 
     listener.info(&format!("creating a virtualenv with {}", python.display()));
     let mut cmd = Command::new(&python);
-    cmd.arg("-m").arg("venv").arg(&venv);
+    cmd.arg("-m").arg("venv");
+    if opts.system_site_packages {
+        cmd.arg("--system-site-packages");
+    }
+    cmd.arg(&venv);
     run(
         cmd,
         "creating the virtualenv",
@@ -66,6 +70,7 @@ pub(super) fn build(
             }
             Some(r)
         }
+        None if opts.spec.is_some() => None,
         None => Some(app.join("requirements.txt")).filter(|r| r.is_file()),
     };
     if let Some(req) = &requirements {
@@ -78,7 +83,22 @@ pub(super) fn build(
     let installable = app.join("pyproject.toml").is_file() || app.join("setup.py").is_file();
     let mut meta = pyproject.clone();
     meta.license_text = license_text(app);
-    if installable && !opts.no_install_app {
+    if let Some(spec) = &opts.spec {
+        // fpm's PATH `httpie==3.2.3`: a distribution from the index is the application.
+        listener.info(&format!("installing {spec}"));
+        let report = staging_path.join("pip-report.json");
+        let mut cmd = installer(uv.as_deref(), &vpython, opts);
+        if uv.is_none() {
+            cmd.arg("--report").arg(&report);
+        }
+        cmd.arg(spec);
+        run(cmd, "installing the package", None, listener)?;
+        let wanted = super::input::spec_name(spec);
+        let report = uv.is_none().then_some(report.as_path());
+        if let Some(m) = named_meta(report, &venv, wanted) {
+            fill(&mut meta, m);
+        }
+    } else if installable && !opts.no_install_app {
         listener.info(&format!("installing the application {}", app.display()));
         let report = staging_path.join("pip-report.json");
         let mut cmd = installer(uv.as_deref(), &vpython, opts);

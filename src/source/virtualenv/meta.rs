@@ -186,6 +186,42 @@ pub(super) fn report_meta(report: &Path, app: &Path) -> Option<AppMeta> {
     Some(app_meta(&item.metadata))
 }
 
+/// The metadata of the distribution named `name` (compared normalized, PEP 503) that the
+/// install made: from pip's report when there is one, else from its `METADATA` in the venv
+/// (uv writes no report). For a package spec given as the application (`httpie==3.2.3`).
+pub(super) fn named_meta(report: Option<&Path>, venv: &Path, name: &str) -> Option<AppMeta> {
+    let want = normalize_name(name);
+    if let Some(r) = report.and_then(|r| fs::read_to_string(r).ok()) {
+        let r: Report = serde_json::from_str(&r).ok()?;
+        return r
+            .install
+            .iter()
+            .find(|i| normalize_name(&i.metadata.name) == want)
+            .map(|i| app_meta(&i.metadata));
+    }
+    for lib in fs::read_dir(venv.join("lib")).ok()?.flatten() {
+        let Ok(dists) = fs::read_dir(lib.path().join("site-packages")) else {
+            continue;
+        };
+        for d in dists.flatten() {
+            let dir = d.path();
+            if !dir.to_string_lossy().ends_with(".dist-info") {
+                continue;
+            }
+            let Some(md) = fs::read_to_string(dir.join("METADATA"))
+                .ok()
+                .and_then(|t| parse_core_metadata(&t))
+            else {
+                continue;
+            };
+            if normalize_name(&md.name) == want {
+                return Some(app_meta(&md));
+            }
+        }
+    }
+    None
+}
+
 /// The application's metadata from the venv itself: the `METADATA` (core metadata, RFC 822
 /// headers) of the distribution whose `direct_url.json` (PEP 610) names `app` with a `file://`
 /// URL, as uv and pip both record a local directory install.

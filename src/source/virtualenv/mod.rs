@@ -24,6 +24,7 @@ use crate::model::{Entry, Package, PkgPath, VenvInfo};
 use crate::options::options;
 
 mod build;
+pub mod input;
 mod meta;
 
 pub use meta::{cfg_value, normalize_name, AppMeta};
@@ -74,16 +75,19 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub requirements: Option<PathBuf>,
 
-    /// pip's --index-url.
-    #[arg(long, value_name = "URL")]
+    /// pip's --index-url (fpm's --virtualenv-pypi is an alias).
+    #[arg(long, value_name = "URL", alias = "virtualenv-pypi")]
+    #[serde(alias = "virtualenv-pypi")]
     pub index_url: Option<String>,
 
-    /// pip's --extra-index-url. Repeatable.
-    #[arg(long, value_name = "URL")]
+    /// pip's --extra-index-url (fpm's --virtualenv-pypi-extra-url is an alias). Repeatable.
+    #[arg(long, value_name = "URL", alias = "virtualenv-pypi-extra-url")]
+    #[serde(alias = "virtualenv-pypi-extra-url")]
     pub extra_index_url: Option<Vec<String>>,
 
-    /// pip's --find-links. Repeatable.
-    #[arg(long, value_name = "URL")]
+    /// pip's --find-links (fpm's --virtualenv-find-links is an alias). Repeatable.
+    #[arg(long, value_name = "URL", alias = "virtualenv-find-links")]
+    #[serde(alias = "virtualenv-find-links")]
     pub find_links: Option<Vec<String>>,
 
     /// One more argument for every 'pip install' (e.g. --pip-arg=--no-binary=:all:). Repeatable.
@@ -102,6 +106,35 @@ pub struct Args {
     /// Where the venv is installed (--prefix says the same, as in fpm). Default: /opt/venvs/NAME.
     #[arg(long, value_name = "DIR")]
     pub venv_prefix: Option<String>,
+
+    /// fpm's: the venv goes to DIR/BASE (BASE: the package spec's or the requirements file's
+    /// directory's name) unless --prefix or --venv-prefix says where.
+    #[arg(long, value_name = "DIR")]
+    pub virtualenv_install_location: Option<String>,
+
+    /// fpm's: for a package spec or a requirements file, name the package
+    /// PREFIX-BASE (--virtualenv-package-name-prefix, default 'virtualenv'); default on,
+    /// `=false` is fpm's --no-virtualenv-fix-name. -n always wins.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true, value_name = "BOOL")]
+    pub virtualenv_fix_name: Option<bool>,
+
+    /// The name prefix of --virtualenv-fix-name (default 'virtualenv').
+    #[arg(long, value_name = "PREFIX")]
+    pub virtualenv_package_name_prefix: Option<String>,
+
+    /// fpm's: for a requirements file, also install the application in its directory (fpm
+    /// runs `setup.py install` there).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true, value_name = "BOOL")]
+    pub virtualenv_setup_install: Option<bool>,
+
+    /// Create the venv with --system-site-packages (it sees the system Python's packages).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true, value_name = "BOOL")]
+    pub virtualenv_system_site_packages: Option<bool>,
+
+    /// fpm's: copy this directory's contents into the package, relative to / (e.g. DIR/etc/app.conf
+    /// becomes /etc/app.conf).
+    #[arg(long, value_name = "DIR")]
+    pub virtualenv_other_files_dir: Option<PathBuf>,
 }
 
 options!(Args {
@@ -114,6 +147,12 @@ options!(Args {
     pip_tool,
     no_install_app,
     venv_prefix,
+    virtualenv_install_location,
+    virtualenv_fix_name,
+    virtualenv_package_name_prefix,
+    virtualenv_setup_install,
+    virtualenv_system_site_packages,
+    virtualenv_other_files_dir,
 });
 
 /// The virtualenv source's options with their defaults applied ([`Args`] resolved).
@@ -137,6 +176,10 @@ pub struct VenvOptions {
     pub no_install_app: bool,
     /// `--venv-prefix`: install location (default `/opt/venvs/<name>`).
     pub venv_prefix: Option<String>,
+    /// A requirement to install as the application (fpm's `httpie==3.2.3` PATH).
+    pub spec: Option<String>,
+    /// `--virtualenv-system-site-packages`.
+    pub system_site_packages: bool,
     /// Where the staging directory is created (`--workdir`, else `$TMPDIR`), checked to exist.
     pub workdir: PathBuf,
     /// `--strict`: a symlink out of the venv other than its interpreter link is an error.
@@ -156,6 +199,13 @@ impl VenvOptions {
             pip_tool,
             no_install_app,
             venv_prefix,
+            // Read by the source (naming, placement, extra files), not by the build.
+            virtualenv_install_location: _,
+            virtualenv_fix_name: _,
+            virtualenv_package_name_prefix: _,
+            virtualenv_setup_install: _,
+            virtualenv_system_site_packages,
+            virtualenv_other_files_dir: _,
         } = args.clone();
         VenvOptions {
             python: Some(python.unwrap_or_else(|| PathBuf::from(DEFAULT_PYTHON))),
@@ -167,6 +217,8 @@ impl VenvOptions {
             pip_tool: pip_tool.unwrap_or_default(),
             no_install_app: no_install_app.unwrap_or(false),
             venv_prefix,
+            spec: None,
+            system_site_packages: virtualenv_system_site_packages.unwrap_or(false),
             workdir: workdir.to_path_buf(),
             strict,
         }
@@ -200,12 +252,47 @@ impl Source for Virtualenv {
                 input.paths.len()
             )));
         };
-        let path = match input.recipe_dir {
-            Some(d) => d.join(path),
-            None => PathBuf::from(path),
-        };
         let o = input.options;
-        let mut opts = VenvOptions::resolve(&o.sources.virtualenv, input.scratch, input.strict());
+        let a = &o.sources.virtualenv;
+        let mut opts = VenvOptions::resolve(a, input.scratch, input.strict());
+        let app = input::classify(path, input.recipe_dir)?;
+        // fpm's forms: its naming and install location, unless -n / a prefix say otherwise.
+        let fpm_name = app.base().and_then(|base| {
+            (a.virtualenv_fix_name != Some(false)).then(|| {
+                let prefix = a
+                    .virtualenv_package_name_prefix
+                    .as_deref()
+                    .unwrap_or("virtualenv");
+                format!("{prefix}-{base}")
+            })
+        });
+        let name = o.meta.name.clone().or(fpm_name);
+        let fpm_form = app.base().is_some();
+        if let (Some(loc), Some(base), None, None) = (
+            &a.virtualenv_install_location,
+            app.base(),
+            &o.contents.prefix,
+            &opts.venv_prefix,
+        ) {
+            opts.venv_prefix = Some(format!("{}/{base}", loc.trim_end_matches('/')));
+        }
+        // A spec has no directory of its own: an empty one stands in for it.
+        let empty_app = tempfile::tempdir_in(input.scratch).map_err(|e| SourceError::Io {
+            path: input.scratch.to_path_buf(),
+            source: e,
+        })?;
+        let path = match app {
+            input::AppInput::Dir(p) => p,
+            input::AppInput::Requirements { file, dir, .. } => {
+                opts.requirements = Some(file);
+                opts.no_install_app = a.virtualenv_setup_install != Some(true);
+                dir
+            }
+            input::AppInput::Spec { spec, .. } => {
+                opts.spec = Some(spec);
+                empty_app.path().to_path_buf()
+            }
+        };
         if let (Some(p), Some(v)) = (&o.contents.prefix, &opts.venv_prefix) {
             if p != v {
                 return Err(SourceError::Invalid(format!(
@@ -215,13 +302,22 @@ impl Source for Virtualenv {
         }
         // fpm's --prefix is the install location of a virtualenv.
         opts.venv_prefix = opts.venv_prefix.or_else(|| o.contents.prefix.clone());
-        let v = read(
+        let mut v = read(
             &path,
-            o.meta.name.as_deref(),
+            name.as_deref(),
             &opts,
             input.excludes,
             input.listener,
         )?;
+        if let Some(dir) = &a.virtualenv_other_files_dir {
+            v.entries.extend(walk(
+                dir,
+                &PkgPath::root(),
+                input.excludes,
+                ExternalLinks::warn_or_reject(input.strict()),
+                input.listener,
+            )?);
+        }
         let mut pkg = Package {
             entries: v.entries,
             claimed: [v.info.prefix.clone()].into(),
@@ -229,12 +325,20 @@ impl Source for Virtualenv {
             ..Package::default()
         };
         let m = v.meta;
-        pkg.meta.name = o.meta.name.clone().or(m.name).unwrap_or_default();
+        pkg.meta.name = name.or(m.name).unwrap_or_default();
         match (&o.meta.version, m.version) {
             (Some(v), _) => pkg.meta.version = v.clone(),
             (None, Some(v)) => {
                 pkg.meta.version = v;
                 pkg.meta.epoch = m.epoch;
+            }
+            // fpm's default for its forms (a requirements file installs no distribution of
+            // its own): -v 1.0.
+            (None, None) if fpm_form => {
+                input.listener.warning(
+                    "no version known for a requirements file: using 1.0 (as fpm does); pass -v/--version",
+                );
+                pkg.meta.version = "1.0".into();
             }
             (None, None) => {
                 return Err(SourceError::Invalid(format!(
@@ -300,6 +404,7 @@ pub(crate) fn read(
     let has = |f: &str| path.join(f).is_file();
     if !(has("pyproject.toml") || has("setup.py") || has("requirements.txt"))
         && opts.requirements.is_none()
+        && opts.spec.is_none()
     {
         return Err(SourceError::Invalid(format!(
             "'{}' has no pyproject.toml, setup.py, requirements.txt or pyvenv.cfg; it is neither a Python application nor a virtualenv",

@@ -1,0 +1,288 @@
+//! fpm's deb-only options, read once by [`Extras::from_args`] (so a missing file is found
+//! before any work) and applied by [`Extras::apply`] when the deb prepares its package:
+//!
+//! - `--deb-init FILE`: `/etc/init.d/NAME` (NAME: the file name without `.init`), mode 0755;
+//!   `--deb-default FILE`: `/etc/default/NAME` (without `.default`), mode 0644. Both are
+//!   conffiles unless `--no-deb-auto-config-files`. As in fpm, no `update-rc.d` call is added
+//!   (Policy §9.3.3 leaves registering to the maintainer scripts: add it in `--after-install`).
+//! - `--deb-systemd FILE`: a systemd unit of this deb (`.service` is added to a name without a
+//!   unit suffix), handled as `--systemd-unit` but with fpm's defaults: enabled only with
+//!   `--deb-systemd-enable`, started only with `--deb-systemd-auto-start`, restarted after an
+//!   upgrade unless `--no-deb-systemd-restart-after-upgrade`.
+//! - `--deb-user`/`--deb-group`: the owner of every file and directory the package does not
+//!   give another owner (fpm's `tar --owner`); default root.
+//! - `--deb-no-default-config-files`: files under `/etc` are not conffiles just because they
+//!   are there (explicit `--config-files`, `[[files]]` configs and the two above still are).
+//! - `--deb-pre-depends`: Pre-Depends (Policy §7.2); `--deb-field 'Name: value'`: a custom
+//!   control field (deb-control(5): a name of printable ASCII without ':' or space, not
+//!   starting with '#' or '-'; one line), never one pkgr writes itself.
+
+use std::path::Path;
+
+use super::options::Args;
+use crate::format::FormatError;
+use crate::hostfs;
+use crate::model::{Entry, Package, PkgPath, SystemdUnit};
+use crate::options::OptionError;
+
+/// The systemd unit suffixes systemd.unit(5) lists.
+const UNIT_SUFFIXES: [&str; 11] = [
+    ".service",
+    ".socket",
+    ".device",
+    ".mount",
+    ".automount",
+    ".swap",
+    ".target",
+    ".path",
+    ".timer",
+    ".slice",
+    ".scope",
+];
+
+/// The deb-only additions and rules, with their files read.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// `/etc/init.d/NAME` scripts: (name, bytes).
+    init: Vec<(String, Vec<u8>)>,
+    /// `/etc/default/NAME` files: (name, bytes).
+    default: Vec<(String, Vec<u8>)>,
+    /// `--deb-systemd` units.
+    units: Vec<SystemdUnit>,
+    /// `--deb-systemd-enable`.
+    enable: bool,
+    /// `--deb-systemd-auto-start`.
+    start: bool,
+    /// `--deb-systemd-restart-after-upgrade` (default on).
+    restart: bool,
+    /// `--deb-user`.
+    user: Option<String>,
+    /// `--deb-group`.
+    group: Option<String>,
+    /// `--deb-no-default-config-files`.
+    no_default_config: bool,
+    /// `--deb-auto-config-files` (default on).
+    auto_config: bool,
+    /// `--deb-pre-depends`.
+    pre_depends: Vec<crate::relation::Relation>,
+    /// `--deb-field`s: (name, value).
+    pub fields: Vec<(String, String)>,
+}
+
+/// The fields pkgr writes from its own options: a `--deb-field` cannot set them.
+const OWN_FIELDS: [&str; 16] = [
+    "package",
+    "version",
+    "architecture",
+    "maintainer",
+    "installed-size",
+    "pre-depends",
+    "depends",
+    "recommends",
+    "suggests",
+    "conflicts",
+    "replaces",
+    "provides",
+    "section",
+    "priority",
+    "homepage",
+    "description",
+];
+
+/// One `--deb-field 'Name: value'`, checked.
+fn field(given: &str) -> Result<(String, String), OptionError> {
+    let bad =
+        |why: &str| OptionError::new("--deb-field", format!("'{}': {why}", given.escape_debug()));
+    let (name, value) = given
+        .split_once(':')
+        .ok_or_else(|| bad("give 'Field: value'"))?;
+    let (name, value) = (name.trim(), value.trim());
+    if name.is_empty()
+        || name.starts_with(['#', '-'])
+        || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':')
+    {
+        return Err(bad(
+            "a field name is printable ASCII without ':' or spaces, not starting with '#' or '-' (deb-control(5))",
+        ));
+    }
+    if OWN_FIELDS.contains(&name.to_ascii_lowercase().as_str()) {
+        return Err(bad(&format!(
+            "pkgr writes {name} from its own options; set it with its flag"
+        )));
+    }
+    if value.is_empty() || value.chars().any(char::is_control) {
+        return Err(bad(
+            "the value must be one non-empty line (a newline would start another field)",
+        ));
+    }
+    Ok((name.to_string(), value.to_string()))
+}
+
+fn read(flag: &str, path: &Path) -> Result<Vec<u8>, OptionError> {
+    hostfs::read_regular(path)
+        .map_err(|e| OptionError::new(flag, format!("'{}': {e}", path.display())))
+}
+
+/// The file name of `path` without `suffix`, checked to be a file name dpkg and init accept.
+fn base_name(flag: &str, path: &Path, suffix: &str) -> Result<String, OptionError> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let name = name.strip_suffix(suffix).unwrap_or(name);
+    if name.is_empty()
+        || name.starts_with('.')
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-._@".contains(c))
+    {
+        return Err(OptionError::new(
+            flag,
+            format!(
+                "'{}': the file name is the installed name and must be ASCII letters, digits and '+-._@'",
+                path.display()
+            ),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+impl Extras {
+    /// Reads the files the options name.
+    ///
+    /// # Errors
+    /// [`OptionError`] naming the flag and the file for an unreadable file or a file name that
+    /// cannot be installed, or a user or group that is no name.
+    pub fn from_args(a: &Args) -> Result<Self, OptionError> {
+        let mut x = Extras {
+            enable: a.deb_systemd_enable == Some(true),
+            start: a.deb_systemd_auto_start == Some(true),
+            restart: a.deb_systemd_restart_after_upgrade != Some(false),
+            user: a.deb_user.clone(),
+            group: a.deb_group.clone(),
+            no_default_config: a.deb_no_default_config_files == Some(true),
+            auto_config: a.deb_auto_config_files != Some(false),
+            ..Extras::default()
+        };
+        for p in a.deb_init.iter().flatten() {
+            let name = base_name("--deb-init", p, ".init")?;
+            x.init.push((name, read("--deb-init", p)?));
+        }
+        for p in a.deb_default.iter().flatten() {
+            let name = base_name("--deb-default", p, ".default")?;
+            x.default.push((name, read("--deb-default", p)?));
+        }
+        for p in a.deb_systemd.iter().flatten() {
+            let mut name = base_name("--deb-systemd", p, "")?;
+            if !UNIT_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+                if name.contains('.') {
+                    return Err(OptionError::new(
+                        "--deb-systemd",
+                        format!(
+                            "'{}': a unit name ends in one of {} (systemd.unit(5))",
+                            p.display(),
+                            UNIT_SUFFIXES.join(", ")
+                        ),
+                    ));
+                }
+                name.push_str(".service");
+            }
+            x.units.push(SystemdUnit {
+                name,
+                text: read("--deb-systemd", p)?,
+            });
+        }
+        for d in a.deb_pre_depends.iter().flatten() {
+            let list = crate::relation::Relation::parse_list(d)
+                .map_err(|e| OptionError::new("--deb-pre-depends", e.to_string()))?;
+            x.pre_depends.extend(list);
+        }
+        for f in a.deb_field.iter().flatten() {
+            let (name, value) = field(f)?;
+            if x.fields.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+                return Err(OptionError::new(
+                    "--deb-field",
+                    format!("'{name}' is given twice"),
+                ));
+            }
+            x.fields.push((name, value));
+        }
+        for (flag, v) in [("--deb-user", &x.user), ("--deb-group", &x.group)] {
+            if let Some(v) = v {
+                if v.is_empty() || v.contains([' ', ':', '/']) || v.chars().any(char::is_control) {
+                    return Err(OptionError::new(
+                        flag,
+                        format!("'{}' is not a user or group name", v.escape_debug()),
+                    ));
+                }
+            }
+        }
+        Ok(x)
+    }
+
+    /// Are there `--deb-systemd` units?
+    pub fn has_units(&self) -> bool {
+        !self.units.is_empty()
+    }
+
+    /// The `--deb-systemd` units go into the service (before the units are installed).
+    pub fn add_units(&self, pkg: &mut Package) {
+        if self.units.is_empty() {
+            return;
+        }
+        pkg.service.units.extend(self.units.iter().cloned());
+        pkg.service.enable &= self.enable;
+        pkg.service.start &= self.start;
+        pkg.service.restart_after_upgrade &= self.restart;
+    }
+
+    /// Adds the init and default files and applies the owner and conffile rules.
+    ///
+    /// # Errors
+    /// [`FormatError::Invalid`] when the payload already has one of the files.
+    pub fn apply(&self, pkg: &mut Package) -> Result<(), FormatError> {
+        crate::relation::merge(
+            &mut pkg.relations.pre_depends,
+            self.pre_depends.iter().cloned(),
+        );
+        for (dir, flag, mode, files) in [
+            ("/etc/init.d", "--deb-init", 0o755, &self.init),
+            ("/etc/default", "--deb-default", 0o644, &self.default),
+        ] {
+            for (name, bytes) in files {
+                let path = PkgPath::parse(&format!("{dir}/{name}"))
+                    .map_err(|e| FormatError::invalid(flag, e.to_string()))?;
+                if pkg.entry(&path).is_some() {
+                    return Err(FormatError::invalid(
+                        flag,
+                        format!("the payload already has '{}'", path.display()),
+                    ));
+                }
+                let mut e = Entry::bytes(path.clone(), bytes.clone(), mode);
+                e.config = self.auto_config;
+                pkg.entries.push(e);
+                pkg.etc_config.remove(&path);
+            }
+        }
+        if self.no_default_config {
+            for e in pkg.entries.iter_mut() {
+                if pkg.etc_config.contains(&e.path) {
+                    e.config = false;
+                }
+            }
+        }
+        pkg.finalize()
+            .map_err(|e| FormatError::invalid("payload", e.to_string()))?;
+        // As fpm's `tar --owner/--group`: every entry, directories included (dpkg leaves the
+        // metadata of a directory that already exists alone).
+        for e in pkg.entries.iter_mut() {
+            if let Some(u) = self.user.as_ref().filter(|_| e.user == "root") {
+                e.user = u.clone();
+            }
+            if let Some(g) = self.group.as_ref().filter(|_| e.group == "root") {
+                e.group = g.clone();
+            }
+        }
+        Ok(())
+    }
+}
