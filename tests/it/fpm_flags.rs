@@ -336,3 +336,39 @@ fn template_scripts_are_rendered_per_format() {
     refused(&out, 2, &["--after-install", "Ruby code"]);
     assert_eq!(s.out_files().len(), 2, "nothing new was written");
 }
+
+/// fpm's relations: `>`/`<` are dpkg's `>>`/`<<`; a file dependency (for the rpm) is left out of
+/// the deb with a warning and kept in the rpm.
+#[test]
+fn fpm_relations_are_written_per_format() {
+    require(&["dpkg-deb", "rpm"]);
+    let s = Scratch::new();
+    let out = s.run(
+        "deb,rpm",
+        &[
+            "-v",
+            "1",
+            "-d",
+            "foo > 0",
+            "-d",
+            "bar < 2",
+            "-d",
+            "/usr/lib64/libcrypt.so.1",
+            "tree",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("names a file"), "{err}");
+    assert_eq!(
+        dpkg_field(&s.p("out/ab_1_amd64.deb"), "Depends"),
+        "foo (>> 0), bar (<< 2)"
+    );
+    let requires = sh(&format!(
+        "rpm -qp --requires '{}'",
+        s.p("out/ab-1-1.x86_64.rpm").display()
+    ));
+    for r in ["/usr/lib64/libcrypt.so.1", "foo > 0", "bar < 2"] {
+        assert!(requires.lines().any(|l| l == r), "{r} not in {requires}");
+    }
+}

@@ -203,7 +203,11 @@ fn check_relation_name(field: &str, rel: &Relation, name: &str) -> Result<(), Fo
             ),
         ))
     };
-    if name.starts_with('/') || name.contains('(') {
+    // A file dependency is left out of the deb by prepare (as fpm does), with a warning.
+    if name.starts_with('/') {
+        return Ok(());
+    }
+    if name.contains('(') {
         return bad(
             "dpkg relations name packages (Debian Policy §5.6.1); RPM capabilities and file dependencies belong in [rpm] depends".into(),
         );

@@ -127,6 +127,31 @@ fn debian_versions(pkg: &Package) -> std::borrow::Cow<'_, Package> {
     std::borrow::Cow::Owned(p)
 }
 
+/// fpm's rule: a file dependency (`-d /usr/lib64/libcrypt.so.1`, for the rpm) means nothing to
+/// dpkg, whose relations name packages (Policy §7.1), so the deb leaves it out, with a warning.
+fn drop_file_dependencies(pkg: &mut Package, ctx: &WriteContext) {
+    let r = &mut pkg.relations;
+    for (field, list) in [
+        ("Depends", &mut r.depends),
+        ("Pre-Depends", &mut r.pre_depends),
+        ("Recommends", &mut r.recommends),
+        ("Suggests", &mut r.suggests),
+        ("Conflicts", &mut r.conflicts),
+        ("Replaces", &mut r.replaces),
+        ("Provides", &mut r.provides),
+    ] {
+        list.retain(|rel| {
+            let file = rel.alternatives.iter().any(|a| a.name.starts_with('/'));
+            if file {
+                ctx.listener.warning(&format!(
+                    "deb: {field} '{rel}' names a file; dpkg relations name packages, so the deb leaves it out (as fpm does) and the rpm keeps it"
+                ));
+            }
+            !file
+        });
+    }
+}
+
 impl Format for Deb {
     fn name(&self) -> &'static str {
         "deb"
@@ -202,6 +227,7 @@ impl Format for Deb {
             crate::relation::merge(&mut depends, pkg.relations.depends.iter().cloned());
             full.relations.depends = depends;
         }
+        drop_file_dependencies(&mut full, ctx);
         let name = &pkg.meta.name;
         let doc = format!("/usr/share/doc/{name}");
         let path = |p: String| {
