@@ -76,12 +76,14 @@ not_a_path!(String, Vec<String>, u32, bool);
 macro_rules! options {
     ($ty:ty { $($field:ident),* $(,)? }) => {
         impl $crate::options::Combine for $ty {
+            #[allow(unused_variables)] // a struct without fields (`-s empty`) reads neither
             fn combine(self, lower: Self) -> Self {
                 let Self { $($field),* } = self;
                 Self { $($field: $crate::options::Combine::combine($field, lower.$field)),* }
             }
         }
         impl $crate::options::Rebase for $ty {
+            #[allow(unused_variables)]
             fn rebase(&mut self, base: &std::path::Path) {
                 let Self { $($field),* } = self;
                 $($crate::options::Rebase::rebase($field, base);)*

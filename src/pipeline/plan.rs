@@ -54,7 +54,8 @@ impl Plan {
         plan.formats()?;
         let dir_root =
             plan.source()? == SourceKind::Dir && plan.options.sources.dir.chdir.is_some();
-        if plan.paths().0.is_empty() && plan.files().is_empty() && !dir_root {
+        let needs_none = plan.source()? == SourceKind::Empty;
+        if plan.paths().0.is_empty() && plan.files().is_empty() && !dir_root && !needs_none {
             return Err(Error::Usage(
                 "missing PATH: what should be packaged?".into(),
             ));
@@ -73,7 +74,7 @@ impl Plan {
                 Some(_) => "",
             };
             Error::Usage(format!(
-                "missing -s/--input-type (virtualenv or dir), or a pkgr.toml with source = ...{hint}"
+                "missing -s/--input-type (virtualenv, dir or empty), or a pkgr.toml with source = ...{hint}"
             ))
         })
     }

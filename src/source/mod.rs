@@ -11,6 +11,7 @@ use crate::model::{Package, PathError};
 use crate::options::Options;
 
 pub mod dir;
+pub mod empty;
 pub mod virtualenv;
 mod walk;
 
@@ -110,6 +111,7 @@ macro_rules! sources {
 
 sources! {
     Dir => dir::Dir, "A directory tree, with `src=dst` mappings (fpm's `-s dir`).";
+    Empty => empty::Empty, "A package with no files (metadata and relations only).";
     Virtualenv => virtualenv::Virtualenv, "A Python application built into a virtualenv, or an existing virtualenv.";
 }
 

@@ -372,3 +372,50 @@ fn fpm_relations_are_written_per_format() {
         assert!(requires.lines().any(|l| l == r), "{r} not in {requires}");
     }
 }
+
+/// `-s empty`: a metapackage with relations and no files, in every format, as fpm makes it.
+#[test]
+fn empty_source_makes_a_metapackage() {
+    require(&["dpkg-deb", "rpm", "tar"]);
+    let s = Scratch::new();
+    let out = s.pkgr(&[
+        "-s",
+        "empty",
+        "-t",
+        "deb,rpm,tar",
+        "-n",
+        "meta",
+        "-d",
+        "zsh",
+        "-p",
+        "out/",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let deb = s.p("out/meta_1.0_all.deb");
+    assert_eq!(dpkg_field(&deb, "Depends"), "zsh");
+    let files = sh(&format!("dpkg-deb -c '{}'", deb.display()));
+    assert!(
+        files.lines().all(|l| l.contains("./usr/share/doc/meta")
+            || l.ends_with("./")
+            || l.ends_with("./usr/")
+            || l.ends_with("./usr/share/")
+            || l.ends_with("./usr/share/doc/")),
+        "{files}"
+    );
+    let rpm = s.p("out/meta-1.0-1.noarch.rpm");
+    assert!(sh(&format!("rpm -qpR '{}'", rpm.display()))
+        .lines()
+        .any(|l| l == "zsh"));
+    assert_eq!(
+        sh(&format!("rpm -qpl '{}'", rpm.display())).trim(),
+        "(contains no files)"
+    );
+    let out = s.pkgr(&[
+        "-s", "empty", "-t", "deb", "-n", "meta2", "tree", "-p", "out/",
+    ]);
+    refused(&out, 2, &["-s empty takes no PATH"]);
+}
