@@ -15,7 +15,8 @@ use crate::source::SourceKind;
 #[command(next_help_heading = "Input and output")]
 pub struct RunArgs {
     /// Source type: 'virtualenv' (an app directory with pyproject.toml/setup.py/requirements.txt,
-    /// or an existing venv) or 'dir' (files, with src=dst mappings).
+    /// or an existing venv), 'python' (one Python distribution, a PyPI requirement or a project,
+    /// for the system's Python 3) or 'dir' (files, with src=dst mappings).
     #[arg(short = 's', long, alias = "source", value_enum)]
     #[serde(alias = "source")]
     pub input_type: Option<SourceKind>,

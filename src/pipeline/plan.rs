@@ -67,7 +67,7 @@ impl Plan {
                 Some(_) => "",
             };
             Error::Usage(format!(
-                "missing -s/--input-type (virtualenv or dir), or a pkgr.toml with source = ...{hint}"
+                "missing -s/--input-type (virtualenv, python or dir), or a pkgr.toml with source = ...{hint}"
             ))
         })
     }

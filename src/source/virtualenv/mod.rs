@@ -22,9 +22,10 @@ use super::{walk, Excludes, ExternalLinks, Input, Output, Source, SourceError};
 use crate::listener::Listener;
 use crate::model::{Entry, Package, PkgPath, VenvInfo};
 use crate::options::options;
+use crate::source::pip::PipOptions;
 
-mod build;
-mod meta;
+pub(crate) mod build;
+pub(crate) mod meta;
 
 pub use meta::{cfg_value, normalize_name, AppMeta};
 
@@ -74,22 +75,6 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub requirements: Option<PathBuf>,
 
-    /// pip's --index-url.
-    #[arg(long, value_name = "URL")]
-    pub index_url: Option<String>,
-
-    /// pip's --extra-index-url. Repeatable.
-    #[arg(long, value_name = "URL")]
-    pub extra_index_url: Option<Vec<String>>,
-
-    /// pip's --find-links. Repeatable.
-    #[arg(long, value_name = "URL")]
-    pub find_links: Option<Vec<String>>,
-
-    /// One more argument for every 'pip install' (e.g. --pip-arg=--no-binary=:all:). Repeatable.
-    #[arg(long, allow_hyphen_values = true, value_name = "ARG")]
-    pub pip_arg: Option<Vec<String>>,
-
     /// The installer: 'pip' (the venv's own, default) or 'uv' ('uv pip install' with the venv's
     /// interpreter; uv is looked up on PATH).
     #[arg(long, value_enum)]
@@ -107,10 +92,6 @@ pub struct Args {
 options!(Args {
     python,
     requirements,
-    index_url,
-    extra_index_url,
-    find_links,
-    pip_arg,
     pip_tool,
     no_install_app,
     venv_prefix,
@@ -123,14 +104,9 @@ pub struct VenvOptions {
     pub python: Option<PathBuf>,
     /// `--requirements FILE` (default `requirements.txt` when present).
     pub requirements: Option<PathBuf>,
-    /// `--index-url`.
-    pub index_url: Option<String>,
-    /// `--extra-index-url` (repeatable).
-    pub extra_index_urls: Vec<String>,
-    /// `--find-links` (repeatable).
-    pub find_links: Vec<String>,
-    /// `--pip-arg` (repeatable), passed to every `pip install` (or `uv pip install`).
-    pub pip_args: Vec<String>,
+    /// `--index-url`, `--extra-index-url`, `--find-links`, `--pip-arg`, passed to every
+    /// `pip install` (or `uv pip install`).
+    pub pip: PipOptions,
     /// `--pip-tool`: pip (default) or uv.
     pub pip_tool: PipTool,
     /// `--no-install-app`: install the requirements only.
@@ -144,15 +120,16 @@ pub struct VenvOptions {
 }
 
 impl VenvOptions {
-    /// `args` with their defaults, building in `workdir`.
-    pub fn resolve(args: &Args, workdir: &Path, strict: bool) -> Self {
+    /// `args` (and pip's) with their defaults, building in `workdir`.
+    pub fn resolve(
+        args: &Args,
+        pip: &crate::source::pip::Args,
+        workdir: &Path,
+        strict: bool,
+    ) -> Self {
         let Args {
             python,
             requirements,
-            index_url,
-            extra_index_url,
-            find_links,
-            pip_arg,
             pip_tool,
             no_install_app,
             venv_prefix,
@@ -160,10 +137,7 @@ impl VenvOptions {
         VenvOptions {
             python: Some(python.unwrap_or_else(|| PathBuf::from(DEFAULT_PYTHON))),
             requirements,
-            index_url,
-            extra_index_urls: extra_index_url.unwrap_or_default(),
-            find_links: find_links.unwrap_or_default(),
-            pip_args: pip_arg.unwrap_or_default(),
+            pip: PipOptions::resolve(pip),
             pip_tool: pip_tool.unwrap_or_default(),
             no_install_app: no_install_app.unwrap_or(false),
             venv_prefix,
@@ -205,7 +179,12 @@ impl Source for Virtualenv {
             None => PathBuf::from(path),
         };
         let o = input.options;
-        let mut opts = VenvOptions::resolve(&o.sources.virtualenv, input.scratch, input.strict());
+        let mut opts = VenvOptions::resolve(
+            &o.sources.virtualenv,
+            &o.sources.pip,
+            input.scratch,
+            input.strict(),
+        );
         if let (Some(p), Some(v)) = (&o.contents.prefix, &opts.venv_prefix) {
             if p != v {
                 return Err(SourceError::Invalid(format!(
