@@ -15,7 +15,7 @@ use crate::Error;
 /// Build native packages from a Python application or a directory, in one step.
 ///
 /// Examples: pkgr -s virtualenv -t deb ./app; pkgr -s dir -t rpm -n tool bin/tool=/usr/bin/tool;
-/// pkgr (reads ./pkgr.toml).
+/// pkgr -s python -t deb PyYAML; pkgr (reads ./pkgr.toml).
 #[derive(Debug, Parser)]
 #[command(
     name = "pkgr",

@@ -100,7 +100,7 @@ fn a_hostile_pyproject_name_cannot_inject_keys() {
     let s = starter(d.path());
     let l = load_str(&s).unwrap();
     assert!(!s.contains("attacker"), "{s}");
-    assert_eq!(l.options.sources.virtualenv.index_url, None, "{s}");
+    assert_eq!(l.options.sources.pip.index_url, None, "{s}");
 }
 
 #[test]

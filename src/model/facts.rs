@@ -3,15 +3,56 @@
 use super::*;
 use std::collections::BTreeSet;
 
-/// The Python interpreter a venv in the payload needs at run time (from its `pyvenv.cfg`).
+/// The Python interpreter the payload needs at run time: a venv's (from its `pyvenv.cfg`), or
+/// the system's for modules installed into it (`-s python`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PythonRequirement {
     /// `3.11`.
     pub minor: String,
-    /// `3.11.2`: the version that built the venv, the floor.
+    /// `3.11.2`: the version that built the venv (the floor), or that the modules were
+    /// installed with.
     pub full: String,
-    /// `/usr/bin/python3.11`: the interpreter the venv's `bin/python3` points at.
+    /// `/usr/bin/python3.11`: the interpreter the venv's `bin/python3` points at, or the one
+    /// the system modules' scripts name in their shebang (`/usr/bin/python3`).
     pub executable: String,
+    /// Which Pythons can run the payload; each format names the dependency from it.
+    pub kind: PythonUse,
+}
+
+/// Which Pythons can run a payload ([`PythonRequirement::kind`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PythonUse {
+    /// A virtualenv: exactly the minor version that made it, at least the patch release that
+    /// made it (deb `python3.X (>= X.Y.Z)`, rpm the file `/usr/bin/python3.X`).
+    Venv,
+    /// Modules in the system's Python 3 that any 3.x runs from `floor` on (pure Python, or
+    /// stable-ABI `abi3` extensions): deb `python3:any (>= X.Y~)` for an `all` package (dh_python3's
+    /// form; `python3` for an architecture-specific one), rpm `python(abi) >= X.Y`, or the
+    /// interpreter's file without a floor.
+    Any {
+        /// `3.8` from `Requires-Python: >=3.8`, or from an `abi3` wheel's `cp38` tag.
+        floor: Option<String>,
+    },
+    /// Extension modules built for one minor version's ABI (`cpython-311`): deb
+    /// `python3 (>= 3.11~), python3 (<< 3.12)` as dh_python3 writes it, rpm `python(abi) = 3.11`.
+    Minor,
+}
+
+/// One Python distribution installed for the system's interpreter (`-s python`), recorded by the
+/// source for the Python pass (the interpreter dependency, the byte-code scripts) and the leak
+/// scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemPython {
+    /// Where its modules are (`--python-install-lib`, default `/usr/lib/python3/dist-packages`).
+    pub lib: PkgPath,
+    /// Its `*.dist-info` directory in `lib`, whose `RECORD` lists its files (relative to `lib`).
+    pub dist_info: PkgPath,
+    /// The interpreter, its version and which Pythons run the modules.
+    pub python: PythonRequirement,
+    /// Build-host paths no file may mention (the staging directory, in every spelling): errors.
+    pub build_paths: Vec<Vec<u8>>,
+    /// Build-host paths no file should mention (the project directory): warnings.
+    pub watch_paths: Vec<Vec<u8>>,
 }
 
 /// Facts about a Python virtual environment inside the package, recorded by the source for the

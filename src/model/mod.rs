@@ -94,8 +94,10 @@ pub struct Package {
     pub venv: Option<VenvInfo>,
     /// ELF facts (empty until the ELF pass ran).
     pub elf: ElfFacts,
-    /// The interpreter a venv in the payload needs (set by the Python pass).
+    /// The interpreter the payload needs (set by the Python pass).
     pub python: Option<PythonRequirement>,
+    /// Set when the payload is a Python distribution installed for the system's interpreter.
+    pub system_python: Option<SystemPython>,
     /// systemd units and the service user (`--systemd-unit`, `--user`); targets install the
     /// units where their distributions keep them and write the maintainer scripts.
     pub service: Service,

@@ -15,8 +15,9 @@ use crate::source::SourceKind;
 #[command(next_help_heading = "Input and output")]
 pub struct RunArgs {
     /// Source type: 'virtualenv' (an app directory with pyproject.toml/setup.py/requirements.txt,
-    /// an existing venv, a requirements file or a package spec), 'dir' (files, with src=dst
-    /// mappings) or 'empty' (no files: a metapackage).
+    /// an existing venv, a requirements file or a package spec), 'python' (one Python
+    /// distribution, a PyPI requirement or a project, for the system's Python 3), 'dir' (files,
+    /// with src=dst mappings) or 'empty' (no files: a metapackage).
     #[arg(short = 's', long, alias = "source", value_enum)]
     #[serde(alias = "source")]
     pub input_type: Option<SourceKind>,

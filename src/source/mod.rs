@@ -12,6 +12,8 @@ use crate::options::Options;
 
 pub mod dir;
 pub mod empty;
+pub mod pip;
+pub mod python;
 pub mod virtualenv;
 mod walk;
 
@@ -81,6 +83,10 @@ macro_rules! sources {
         #[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args, serde::Deserialize, serde::Serialize)]
         #[serde(rename_all = "kebab-case")]
         pub struct SourceArgs {
+            /// pip's options, shared by the sources that run pip.
+            #[command(flatten)]
+            #[serde(flatten)]
+            pub pip: pip::Args,
             $(
                 #[doc = concat!("The options of `-s ", stringify!($module), "`.")]
                 #[command(flatten)]
@@ -89,7 +95,7 @@ macro_rules! sources {
             )*
         }
 
-        crate::options::options!(SourceArgs { $($module),* });
+        crate::options::options!(SourceArgs { pip, $($module),* });
 
         impl SourceKind {
             /// The source for this kind.
@@ -113,6 +119,7 @@ sources! {
     Dir => dir::Dir, "A directory tree, with `src=dst` mappings (fpm's `-s dir`).";
     Empty => empty::Empty, "A package with no files (metadata and relations only).";
     Virtualenv => virtualenv::Virtualenv, "A Python application built into a virtualenv, or an existing virtualenv.";
+    Python => python::Python, "One Python distribution (from PyPI or a project directory) for the system's Python 3 (fpm's `-s python`).";
 }
 
 crate::options::not_a_path!(SourceKind);
@@ -150,6 +157,9 @@ pub enum SourceError {
     /// An external build step (python, pip) failed; the message has its output.
     #[error("{0}")]
     Build(String),
+    /// `-s python`'s input or steps.
+    #[error(transparent)]
+    Python(#[from] python::PythonSourceError),
 }
 
 impl SourceError {
@@ -161,6 +171,7 @@ impl SourceError {
             | SourceError::Special { .. }
             | SourceError::Path(_) => ErrorKind::Usage,
             SourceError::Io { .. } | SourceError::Build(_) => ErrorKind::Build,
+            SourceError::Python(e) => e.kind(),
         }
     }
 }

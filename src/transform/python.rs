@@ -12,11 +12,16 @@
 //!   the staging path). After install the venv is compiled for its prefix as checked-hash pycs,
 //!   which stay valid whatever the file mtimes, so running the app as root never writes into the
 //!   prefix; before removal every `__pycache__` is deleted, so a purge leaves nothing.
+//!
+//! A distribution installed for the system's interpreter (`-s python`) gets its requirement from
+//! the source and byte-code scripts that touch only its own files ([`system`]).
 
 use crate::listener::Listener;
-use crate::model::{Content, EntryKind, Package, Phase, PythonRequirement};
+use crate::model::{Content, EntryKind, Package, Phase, PythonRequirement, PythonUse};
 use crate::shell::quote;
 use crate::source::virtualenv::cfg_value;
+
+mod system;
 
 /// A failure reading the venv's configuration.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +47,10 @@ pub enum PythonError {
 /// # Errors
 /// [`PythonError`] if `pyvenv.cfg` is missing or names no version.
 pub fn apply(pkg: &mut Package, listener: &dyn Listener) -> Result<(), PythonError> {
+    if let Some(sys) = pkg.system_python.clone() {
+        system::apply(pkg, &sys);
+        return Ok(());
+    }
     let Some(info) = pkg.venv.clone() else {
         return Ok(());
     };
@@ -88,6 +97,7 @@ pub fn apply(pkg: &mut Package, listener: &dyn Listener) -> Result<(), PythonErr
         minor,
         full,
         executable,
+        kind: PythonUse::Venv,
     });
     if let Some(home) = cfg_value(&text, "home") {
         if !home.starts_with("/usr/") {

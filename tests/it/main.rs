@@ -17,6 +17,7 @@ mod packaging;
 mod perf;
 mod piuparts;
 mod props;
+mod python;
 mod repro;
 mod rpm;
 mod scripts;

@@ -26,7 +26,7 @@ fn base_tgz() -> PathBuf {
     static BUILD: Mutex<()> = Mutex::new(());
     TGZ.get_or_init(|| {
         let _b = BUILD.lock().unwrap_or_else(|e| e.into_inner());
-        let (mirror, suite) = crate::services::mirror_and_suite();
+        let (mirror, suite) = crate::common::chroot::mirror_and_suite();
         let tgz = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("piuparts-{suite}.tgz"));
         if tgz.is_file() {
             return tgz;
@@ -60,7 +60,7 @@ fn base_tgz() -> PathBuf {
 /// test passed and the upgrade really ran.
 fn install_upgrade_purge(old: &Path, new: &Path) {
     let _lock = dpkg_lock();
-    let (mirror, suite) = crate::services::mirror_and_suite();
+    let (mirror, suite) = crate::common::chroot::mirror_and_suite();
     let d = tempfile::tempdir().unwrap();
     let repo = d.path().join("repo");
     std::fs::create_dir_all(&repo).unwrap();

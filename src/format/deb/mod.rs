@@ -214,12 +214,7 @@ impl Format for Deb {
             let mut depends: Vec<Relation> = pkg
                 .python
                 .iter()
-                .map(|py| {
-                    Relation::simple(
-                        &format!("python{}", py.minor),
-                        Some((crate::relation::Op::Ge, &py.full)),
-                    )
-                })
+                .flat_map(|py| python_depends(py, &pkg.meta.architecture))
                 .collect();
             let resolved = shlibdeps::resolve(pkg, &pkg.meta.architecture, &shlibdeps::admindir());
             common::report_decisions(&resolved.decisions, ctx)?;
@@ -498,4 +493,48 @@ fn control_tar(
     };
     let (enc, _) = archive::write_tar(&ctl, enc, opts)?;
     Ok(enc.finish()?)
+}
+
+/// The interpreter a payload needs, in Debian's terms: a venv's exact minor version
+/// (`python3.11 (>= 3.11.2)`); modules in the system's Python 3 as dh_python3 names it
+/// (`python3:any` for an `all` package, with Requires-Python's floor as `(>= 3.8~)`;
+/// `python3 (>= 3.11~), python3 (<< 3.12)` for extensions built for one minor version).
+fn python_depends(py: &crate::model::PythonRequirement, arch: &str) -> Vec<Relation> {
+    use crate::model::PythonUse;
+    use crate::relation::Op;
+    match &py.kind {
+        PythonUse::Venv => vec![Relation::simple(
+            &format!("python{}", py.minor),
+            Some((Op::Ge, &py.full)),
+        )],
+        PythonUse::Any { floor } => {
+            let name = if arch == "all" {
+                "python3:any"
+            } else {
+                "python3"
+            };
+            let floor = floor.as_ref().map(|f| format!("{f}~"));
+            vec![Relation::simple(
+                name,
+                floor.as_deref().map(|f| (Op::Ge, f)),
+            )]
+        }
+        PythonUse::Minor => {
+            let mut v = vec![Relation::simple(
+                "python3",
+                Some((Op::Ge, &format!("{}~", py.minor))),
+            )];
+            if let Some(next) = next_minor(&py.minor) {
+                v.push(Relation::simple("python3", Some((Op::Lt, &next))));
+            }
+            v
+        }
+    }
+}
+
+/// `3.11` → `3.12`.
+fn next_minor(minor: &str) -> Option<String> {
+    let (major, m) = minor.split_once('.')?;
+    let m: u32 = m.parse().ok()?;
+    Some(format!("{major}.{}", m + 1))
 }

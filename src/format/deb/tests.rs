@@ -164,3 +164,38 @@ fn writes_a_readable_deb() {
     crate::format::build(&d, &p, &mut again, &ctx).unwrap();
     assert_eq!(out, again);
 }
+
+#[test]
+fn interpreter_dependencies_by_kind() {
+    use crate::model::{PythonRequirement, PythonUse};
+    let py = |kind| PythonRequirement {
+        minor: "3.11".into(),
+        full: "3.11.2".into(),
+        executable: "/usr/bin/python3".into(),
+        kind,
+    };
+    let shown = |py: &PythonRequirement, arch: &str| {
+        python_depends(py, arch)
+            .iter()
+            .map(Relation::to_debian)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    assert_eq!(
+        shown(&py(PythonUse::Venv), "amd64"),
+        "python3.11 (>= 3.11.2)"
+    );
+    let floor = |f: Option<&str>| PythonUse::Any {
+        floor: f.map(str::to_string),
+    };
+    assert_eq!(
+        shown(&py(floor(Some("3.8"))), "all"),
+        "python3:any (>= 3.8~)"
+    );
+    assert_eq!(shown(&py(floor(None)), "all"), "python3:any");
+    assert_eq!(shown(&py(floor(Some("3.8"))), "amd64"), "python3 (>= 3.8~)");
+    assert_eq!(
+        shown(&py(PythonUse::Minor), "amd64"),
+        "python3 (>= 3.11~), python3 (<< 3.12)"
+    );
+}

@@ -317,11 +317,7 @@ impl Format for Rpm {
             full.meta.iteration = Some(format!("{}.{d}", Self::release(&full)));
         }
         if ctx.auto_depends {
-            let mut requires: Vec<Relation> = pkg
-                .python
-                .iter()
-                .map(|py| Relation::simple(&py.executable, None))
-                .collect();
+            let mut requires: Vec<Relation> = pkg.python.iter().map(python_requires).collect();
             let decisions = elf_requires(pkg);
             common::report_decisions(&decisions, ctx)?;
             for d in &decisions {
@@ -503,3 +499,18 @@ impl Format for Rpm {
 
 #[cfg(test)]
 mod tests;
+
+/// The interpreter a payload needs, in rpm's terms: a venv's versioned interpreter as a file
+/// (`/usr/bin/python3.11`, which every rpm distribution resolves); modules in the system's
+/// Python 3 as `python(abi)`, which every rpm distribution's python3 provides (`python(abi) =
+/// 3.11` for extensions built for one minor version, `python(abi) >= 3.8` for Requires-Python's
+/// floor), or the interpreter's file when any Python 3 will do.
+fn python_requires(py: &crate::model::PythonRequirement) -> Relation {
+    use crate::model::PythonUse;
+    use crate::relation::Op;
+    match &py.kind {
+        PythonUse::Venv | PythonUse::Any { floor: None } => Relation::simple(&py.executable, None),
+        PythonUse::Any { floor: Some(f) } => Relation::simple("python(abi)", Some((Op::Ge, f))),
+        PythonUse::Minor => Relation::simple("python(abi)", Some((Op::Eq, &py.minor))),
+    }
+}

@@ -49,6 +49,7 @@ fn pkg() -> Package {
         minor: "3.11".into(),
         full: "3.11.2".into(),
         executable: "/usr/bin/python3.11".into(),
+        kind: crate::model::PythonUse::Venv,
     });
     p.add_fragment(Phase::AfterInstall, "compile", "echo compile".into());
     p
@@ -162,4 +163,44 @@ fn versions_follow_rpm_rules() {
     let mut p = pkg();
     p.meta.iteration = Some("1\nRequires: evil".into());
     assert!(t.validate(&p).is_err());
+}
+
+#[test]
+fn interpreter_requirements_by_kind() {
+    use crate::model::PythonUse;
+    let py = |kind, exe: &str| PythonRequirement {
+        minor: "3.11".into(),
+        full: "3.11.2".into(),
+        executable: exe.into(),
+        kind,
+    };
+    let shown = |p: &PythonRequirement| {
+        let r = python_requires(p);
+        let a = &r.alternatives[0];
+        match &a.constraint {
+            Some((op, v)) => format!("{} {op:?} {v}", a.name),
+            None => a.name.clone(),
+        }
+    };
+    assert_eq!(
+        shown(&py(PythonUse::Venv, "/usr/bin/python3.11")),
+        "/usr/bin/python3.11"
+    );
+    assert_eq!(
+        shown(&py(PythonUse::Any { floor: None }, "/usr/bin/python3")),
+        "/usr/bin/python3"
+    );
+    assert_eq!(
+        shown(&py(
+            PythonUse::Any {
+                floor: Some("3.8".into())
+            },
+            "/usr/bin/python3"
+        )),
+        "python(abi) Ge 3.8"
+    );
+    assert_eq!(
+        shown(&py(PythonUse::Minor, "/usr/bin/python3")),
+        "python(abi) Eq 3.11"
+    );
 }

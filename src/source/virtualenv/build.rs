@@ -152,7 +152,7 @@ pub(super) fn build(
 }
 
 /// Environment variables that would redirect pip or the interpreter away from the venv.
-const SCRUBBED_ENV: &[&str] = &[
+pub(crate) const SCRUBBED_ENV: &[&str] = &[
     "PYTHONPATH",
     "PYTHONHOME",
     "PYTHONSTARTUP",
@@ -282,7 +282,7 @@ fn uv_pip(uv: &Path, vpython: &Path, opts: &VenvOptions) -> Command {
     for v in SCRUBBED_UV_ENV {
         cmd.env_remove(v);
     }
-    index_args(&mut cmd, opts);
+    opts.pip.add_to(&mut cmd);
     cmd
 }
 
@@ -296,29 +296,14 @@ fn pip(vpython: &Path, opts: &VenvOptions) -> Command {
         "--no-input",
         "--disable-pip-version-check",
     ]);
-    index_args(&mut cmd, opts);
+    opts.pip.add_to(&mut cmd);
     cmd
-}
-
-/// `--index-url`, `--extra-index-url`, `--find-links` and `--pip-arg`, which pip and uv spell
-/// alike.
-fn index_args(cmd: &mut Command, opts: &VenvOptions) {
-    if let Some(u) = &opts.index_url {
-        cmd.arg("--index-url").arg(u);
-    }
-    for u in &opts.extra_index_urls {
-        cmd.arg("--extra-index-url").arg(u);
-    }
-    for f in &opts.find_links {
-        cmd.arg("--find-links").arg(f);
-    }
-    cmd.args(&opts.pip_args);
 }
 
 /// Runs one step (python -m venv, pip, uv) in its own process group. On a terminal the
 /// listener shows the step with its elapsed time; each line the tool prints is a detail
 /// (`--verbose` shows it as it comes) and the last 40 are kept for the error when it fails.
-fn run(
+pub(crate) fn run(
     mut cmd: Command,
     what: &str,
     hint: Option<&str>,

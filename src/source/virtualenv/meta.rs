@@ -146,10 +146,13 @@ struct DownloadInfo {
     url: String,
 }
 
+/// Core metadata fields pkgr reads (pip's report spells them in snake case).
 #[derive(Deserialize)]
-struct ReportMeta {
-    name: String,
-    version: String,
+pub(crate) struct ReportMeta {
+    /// `Name`, as the distribution spells it.
+    pub(crate) name: String,
+    /// `Version` (PEP 440).
+    pub(crate) version: String,
     summary: Option<String>,
     license: Option<String>,
     license_expression: Option<String>,
@@ -160,6 +163,11 @@ struct ReportMeta {
     author_email: Option<String>,
     maintainer: Option<String>,
     maintainer_email: Option<String>,
+    /// `Requires-Dist` lines (PEP 508), in file order.
+    #[serde(default)]
+    pub(crate) requires_dist: Vec<String>,
+    /// `Requires-Python` (PEP 440 specifiers).
+    pub(crate) requires_python: Option<String>,
 }
 
 /// The application's metadata from pip's installation report (pip ≥ 22.2).
@@ -260,7 +268,7 @@ pub(super) fn installed_meta(venv: &Path, app: &Path) -> Option<AppMeta> {
 /// Parses core metadata (`METADATA`/`PKG-INFO`: RFC 822 headers, continuation lines start with
 /// whitespace, the body after the first blank line is the description) into the report's shape.
 /// `None` without `Name` and `Version`.
-fn parse_core_metadata(text: &str) -> Option<ReportMeta> {
+pub(crate) fn parse_core_metadata(text: &str) -> Option<ReportMeta> {
     let mut fields: Vec<(String, String)> = Vec::new();
     for line in text.lines() {
         if line.is_empty() {
@@ -294,11 +302,17 @@ fn parse_core_metadata(text: &str) -> Option<ReportMeta> {
         author_email: get("author-email"),
         maintainer: get("maintainer"),
         maintainer_email: get("maintainer-email"),
+        requires_dist: fields
+            .iter()
+            .filter(|(f, _)| f == "requires-dist")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        requires_python: get("requires-python"),
     })
 }
 
 /// [`AppMeta`] from core metadata, however it was read.
-fn app_meta(md: &ReportMeta) -> AppMeta {
+pub(crate) fn app_meta(md: &ReportMeta) -> AppMeta {
     let mut m = AppMeta {
         name: Some(normalize_name(&md.name)),
         summary: md
@@ -438,8 +452,10 @@ urls = {Homepage = "https://example.org"}
 
     #[test]
     fn core_metadata_as_uv_installs_it() {
-        let text = "Metadata-Version: 2.1\nName: pkgr-hello\nVersion: 0.1.0rc1\nSummary: Greets\nAuthor-email: A B <a@x.org>\nLicense: MIT\n  second line\nProject-URL: Homepage, https://example.org\n\nbody: not a field\n";
+        let text = "Metadata-Version: 2.1\nName: pkgr-hello\nVersion: 0.1.0rc1\nSummary: Greets\nAuthor-email: A B <a@x.org>\nLicense: MIT\n  second line\nProject-URL: Homepage, https://example.org\nRequires-Python: >=3.8\nRequires-Dist: six>=1.5\nRequires-Dist: rich; extra == \"color\"\n\nbody: not a field\nRequires-Dist: nope\n";
         let md = parse_core_metadata(text).unwrap();
+        assert_eq!(md.requires_dist, ["six>=1.5", "rich; extra == \"color\""]);
+        assert_eq!(md.requires_python.as_deref(), Some(">=3.8"));
         assert_eq!(md.license.as_deref(), Some("MIT\nsecond line"));
         let m = app_meta(&md);
         assert_eq!(m.name.as_deref(), Some("pkgr-hello"));

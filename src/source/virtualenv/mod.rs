@@ -22,10 +22,11 @@ use super::{walk, Excludes, ExternalLinks, Input, Output, Source, SourceError};
 use crate::listener::Listener;
 use crate::model::{Entry, Package, PkgPath, VenvInfo};
 use crate::options::options;
+use crate::source::pip::PipOptions;
 
-mod build;
+pub(crate) mod build;
 pub mod input;
-mod meta;
+pub(crate) mod meta;
 
 pub use meta::{cfg_value, normalize_name, AppMeta};
 
@@ -66,33 +67,14 @@ crate::options::not_a_path!(PipTool);
 #[command(next_help_heading = "-s virtualenv")]
 #[group(id = "virtualenv-options")]
 pub struct Args {
-    /// The interpreter that creates the venv (default /usr/bin/python3); the target machine
-    /// needs the same one.
+    /// The interpreter that creates the venv (default /usr/bin/python3; fpm's --python-bin
+    /// says the same); the target machine needs the same one.
     #[arg(long, value_name = "FILE")]
     pub python: Option<PathBuf>,
 
     /// Requirements file to install first (default: requirements.txt when present).
     #[arg(long, value_name = "FILE")]
     pub requirements: Option<PathBuf>,
-
-    /// pip's --index-url (fpm's --virtualenv-pypi is an alias).
-    #[arg(long, value_name = "URL", alias = "virtualenv-pypi")]
-    #[serde(alias = "virtualenv-pypi")]
-    pub index_url: Option<String>,
-
-    /// pip's --extra-index-url (fpm's --virtualenv-pypi-extra-url is an alias). Repeatable.
-    #[arg(long, value_name = "URL", alias = "virtualenv-pypi-extra-url")]
-    #[serde(alias = "virtualenv-pypi-extra-url")]
-    pub extra_index_url: Option<Vec<String>>,
-
-    /// pip's --find-links (fpm's --virtualenv-find-links is an alias). Repeatable.
-    #[arg(long, value_name = "URL", alias = "virtualenv-find-links")]
-    #[serde(alias = "virtualenv-find-links")]
-    pub find_links: Option<Vec<String>>,
-
-    /// One more argument for every 'pip install' (e.g. --pip-arg=--no-binary=:all:). Repeatable.
-    #[arg(long, allow_hyphen_values = true, value_name = "ARG")]
-    pub pip_arg: Option<Vec<String>>,
 
     /// The installer: 'pip' (the venv's own, default) or 'uv' ('uv pip install' with the venv's
     /// interpreter; uv is looked up on PATH).
@@ -140,10 +122,6 @@ pub struct Args {
 options!(Args {
     python,
     requirements,
-    index_url,
-    extra_index_url,
-    find_links,
-    pip_arg,
     pip_tool,
     no_install_app,
     venv_prefix,
@@ -162,14 +140,9 @@ pub struct VenvOptions {
     pub python: Option<PathBuf>,
     /// `--requirements FILE` (default `requirements.txt` when present).
     pub requirements: Option<PathBuf>,
-    /// `--index-url`.
-    pub index_url: Option<String>,
-    /// `--extra-index-url` (repeatable).
-    pub extra_index_urls: Vec<String>,
-    /// `--find-links` (repeatable).
-    pub find_links: Vec<String>,
-    /// `--pip-arg` (repeatable), passed to every `pip install` (or `uv pip install`).
-    pub pip_args: Vec<String>,
+    /// `--index-url`, `--extra-index-url`, `--find-links`, `--pip-arg`, passed to every
+    /// `pip install` (or `uv pip install`).
+    pub pip: PipOptions,
     /// `--pip-tool`: pip (default) or uv.
     pub pip_tool: PipTool,
     /// `--no-install-app`: install the requirements only.
@@ -187,15 +160,16 @@ pub struct VenvOptions {
 }
 
 impl VenvOptions {
-    /// `args` with their defaults, building in `workdir`.
-    pub fn resolve(args: &Args, workdir: &Path, strict: bool) -> Self {
+    /// `args` (and pip's) with their defaults, building in `workdir`.
+    pub fn resolve(
+        args: &Args,
+        pip: &crate::source::pip::Args,
+        workdir: &Path,
+        strict: bool,
+    ) -> Self {
         let Args {
             python,
             requirements,
-            index_url,
-            extra_index_url,
-            find_links,
-            pip_arg,
             pip_tool,
             no_install_app,
             venv_prefix,
@@ -210,10 +184,7 @@ impl VenvOptions {
         VenvOptions {
             python: Some(python.unwrap_or_else(|| PathBuf::from(DEFAULT_PYTHON))),
             requirements,
-            index_url,
-            extra_index_urls: extra_index_url.unwrap_or_default(),
-            find_links: find_links.unwrap_or_default(),
-            pip_args: pip_arg.unwrap_or_default(),
+            pip: PipOptions::resolve(pip),
             pip_tool: pip_tool.unwrap_or_default(),
             no_install_app: no_install_app.unwrap_or(false),
             venv_prefix,
@@ -254,7 +225,13 @@ impl Source for Virtualenv {
         };
         let o = input.options;
         let a = &o.sources.virtualenv;
-        let mut opts = VenvOptions::resolve(a, input.scratch, input.strict());
+        let mut opts = VenvOptions::resolve(a, &o.sources.pip, input.scratch, input.strict());
+        // fpm's --python-bin (the -s python option) names the interpreter here too.
+        if a.python.is_none() {
+            if let Some(p) = &o.sources.python.python_bin {
+                opts.python = Some(p.clone());
+            }
+        }
         let app = input::classify(path, input.recipe_dir)?;
         // fpm's forms: its naming and install location, unless -n / a prefix say otherwise.
         let fpm_name = app.base().and_then(|base| {

@@ -22,7 +22,9 @@
 //! - Absolute symlinks into the staging tree become relative.
 //!
 //! Finally every file and symlink is scanned: any left reference to a build path is an error
-//! listing the files; a reference to the application's source directory is a warning.
+//! listing the files; a reference to the application's source directory is a warning. The same
+//! scan guards a distribution installed for the system's Python (`-s python`), which is
+//! installed for its final paths and needs no rewriting.
 
 mod records;
 mod scan;
@@ -122,12 +124,23 @@ pub(super) fn set_content(e: &mut Entry, data: Vec<u8>) {
     };
 }
 
-/// Relocates the venv in `pkg` (see the module doc). Does nothing without [`Package::venv`].
+/// Relocates the venv in `pkg` (see the module doc). Without [`Package::venv`] there is nothing
+/// to rewrite; a distribution installed for the system's Python ([`Package::system_python`]) gets
+/// the final scan alone, with its staging paths.
 ///
 /// # Errors
 /// [`RelocateError`] for editable installs, `.pth` lines outside the venv, unreadable files and
 /// build paths left after rewriting.
 pub fn relocate(pkg: &mut Package, listener: &dyn Listener) -> Result<(), RelocateError> {
+    if let (None, Some(sys)) = (&pkg.venv, &pkg.system_python) {
+        return scan_paths(
+            pkg,
+            &sys.build_paths,
+            &sys.watch_paths,
+            &sys.lib.display(),
+            listener,
+        );
+    }
     let Some(info) = pkg.venv.clone() else {
         return Ok(());
     };

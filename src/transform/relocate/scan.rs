@@ -23,8 +23,26 @@ pub(super) fn scan(
     info: &VenvInfo,
     listener: &dyn Listener,
 ) -> Result<(), RelocateError> {
-    let errors: Vec<&[u8]> = info.build_paths.iter().map(Vec::as_slice).collect();
-    let warns: Vec<&[u8]> = info.watch_paths.iter().map(Vec::as_slice).collect();
+    scan_paths(
+        pkg,
+        &info.build_paths,
+        &info.watch_paths,
+        &info.prefix.display(),
+        listener,
+    )
+}
+
+/// [`scan`] for any build paths: `errors` must not appear, `warns` should not; `installed_at`
+/// names where the files will be for the error.
+pub(super) fn scan_paths(
+    pkg: &Package,
+    errors: &[Vec<u8>],
+    warns: &[Vec<u8>],
+    installed_at: &str,
+    listener: &dyn Listener,
+) -> Result<(), RelocateError> {
+    let errors: Vec<&[u8]> = errors.iter().map(Vec::as_slice).collect();
+    let warns: Vec<&[u8]> = warns.iter().map(Vec::as_slice).collect();
     let mut leaks = Vec::new();
     let mut watched = Vec::new();
     for e in &pkg.entries {
@@ -63,8 +81,8 @@ pub(super) fn scan(
     if !leaks.is_empty() {
         leaks.truncate(50);
         return Err(RelocateError::Leaks {
-            path: String::from_utf8_lossy(&info.build_paths[0]).into_owned(),
-            prefix: info.prefix.display(),
+            path: String::from_utf8_lossy(errors[0]).into_owned(),
+            prefix: installed_at.to_string(),
             files: leaks,
         });
     }
