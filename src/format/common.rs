@@ -293,31 +293,22 @@ pub fn wrap(line: &str, width: usize) -> Vec<String> {
     out
 }
 
-/// Reflows prose for a description: consecutive lines that do not start with a space form a
-/// paragraph, word-wrapped at `width`; blank lines separate paragraphs (returned as `""`);
-/// lines starting with a space are kept verbatim (Policy §5.6.13's "displayed verbatim").
+/// Lays out a description's text: each line as the user wrote it (a list stays a list), a line
+/// longer than `width` word-wrapped onto the next ones; blank lines separate paragraphs
+/// (returned as `""`); lines starting with a space are kept verbatim (Policy §5.6.13's
+/// "displayed verbatim"). fpm keeps the lines as given too.
 pub fn reflow(text: &str, width: usize) -> Vec<String> {
     let mut out = Vec::new();
-    let mut para: Vec<&str> = Vec::new();
-    let flush = |para: &mut Vec<&str>, out: &mut Vec<String>| {
-        if !para.is_empty() {
-            out.extend(wrap(&para.join(" "), width));
-            para.clear();
-        }
-    };
     for line in text.lines() {
         let line = line.trim_end();
         if line.is_empty() {
-            flush(&mut para, &mut out);
             out.push(String::new());
         } else if line.starts_with(' ') {
-            flush(&mut para, &mut out);
             out.push(line.to_string());
         } else {
-            para.push(line.trim());
+            out.extend(wrap(line.trim(), width));
         }
     }
-    flush(&mut para, &mut out);
     out
 }
 

@@ -59,6 +59,15 @@ pub fn apply_metadata(pkg: &mut Package, args: &MetaArgs) -> Result<(), Error> {
     if epoch.is_some() {
         m.epoch = *epoch;
     }
+    // fpm's `-v EPOCH:VERSION` (deb's own notation): the epoch, unless --epoch gives one.
+    if version.is_some() && epoch.is_none() {
+        if let Some((e, rest)) = m.version.split_once(':') {
+            if let (Ok(n), false) = (e.parse::<u32>(), rest.is_empty()) {
+                m.epoch = Some(n);
+                m.version = rest.to_string();
+            }
+        }
+    }
     // Every spelling of an architecture (fpm's and each format's: x86_64, amd64, noarch, all)
     // becomes the model's Debian name; an unknown one stays for the formats to refuse.
     if let Some(a) = architecture {

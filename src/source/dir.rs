@@ -194,14 +194,18 @@ impl Placed {
 }
 
 /// Places `src` at `dst`; with `into` (a `dst` written with a trailing `/`) a file goes inside
-/// that directory, as `cp` does. One `lstat` of `src`; a missing source is reported by the walk.
+/// that directory, as `cp` does, and so does a directory written without a trailing `/`
+/// (`conf/app=/usr/share/` is `/usr/share/app/...`, as fpm and `rsync -a` place it; `conf/app/`
+/// puts its contents there). One `lstat` of `src`; a missing source is reported by the walk.
 ///
 /// # Errors
 /// [`SourceError::Path`] when the file name cannot be a package path component.
 pub fn place(src: &Path, dst: PkgPath, into: bool) -> Result<Placed, SourceError> {
+    use std::os::unix::ffi::OsStrExt;
     let is_dir = std::fs::symlink_metadata(src).is_ok_and(|m| m.is_dir());
+    let contents_only = src.as_os_str().as_bytes().ends_with(b"/");
     let dst = match src.file_name() {
-        Some(n) if into && !is_dir => dst.join(std::os::unix::ffi::OsStrExt::as_bytes(n))?,
+        Some(n) if into && (!is_dir || !contents_only) => dst.join(n.as_bytes())?,
         _ => dst,
     };
     Ok(Placed { dst, is_dir })
@@ -351,6 +355,15 @@ mod tests {
         assert_eq!(
             read_in(d.path(), &["etc=/etc/app"], None).unwrap(),
             ["/etc/app", "/etc/app/app.conf"]
+        );
+        // Into a directory (`dst/`): the directory itself, unless `src/` asks for its contents.
+        assert_eq!(
+            read_in(d.path(), &["etc=/srv/"], None).unwrap(),
+            ["/srv/etc", "/srv/etc/app.conf"]
+        );
+        assert_eq!(
+            read_in(d.path(), &["etc/=/srv/"], None).unwrap(),
+            ["/srv", "/srv/app.conf"]
         );
         assert_eq!(
             read_in(d.path(), &["run.sh"], Some("/opt/x")).unwrap(),

@@ -419,3 +419,86 @@ fn empty_source_makes_a_metapackage() {
     ]);
     refused(&out, 2, &["-s empty takes no PATH"]);
 }
+
+/// What fpm accepts and writes for the deb: `-v v2.1.0` without the `v`, `-v 2:1.0` as epoch
+/// 2, fpm's default maintainer form `<dev@host>` named, a `--deb-field` relation joined to the
+/// relations, a `--deb-init` replacing the payload's file, and `dir=dst/` placing the
+/// directory itself inside dst (rsync's rule, as fpm's).
+#[test]
+fn deb_values_fpm_accepts_are_written_as_fpm_writes_them() {
+    require(&["dpkg-deb"]);
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.p("conf/app/roles")).unwrap();
+    std::fs::write(s.p("conf/app/roles/main.yml"), "x: 1\n").unwrap();
+    std::fs::create_dir_all(s.p("tree/etc/init.d")).unwrap();
+    std::fs::write(s.p("tree/etc/init.d/ab"), "#!/bin/sh\nold\n").unwrap();
+    std::fs::write(s.p("ab.init"), "#!/bin/sh\nnew\n").unwrap();
+    let conf = format!("{}=/usr/share/", s.p("conf/app").display());
+    let out = s.pkgr(&[
+        "-s",
+        "dir",
+        "-t",
+        "deb",
+        "-n",
+        "ab",
+        "-v",
+        "v2.1.0",
+        "-m",
+        "<dev@example.org>",
+        "--deb-field",
+        "Provides: ab-virtual",
+        "--deb-init",
+        "ab.init",
+        "-C",
+        "tree",
+        ".",
+        &conf,
+        "-p",
+        "out/a.deb",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let deb = s.p("out/a.deb");
+    assert_eq!(dpkg_field(&deb, "Version"), "2.1.0");
+    assert_eq!(dpkg_field(&deb, "Maintainer"), "dev <dev@example.org>");
+    assert_eq!(dpkg_field(&deb, "Provides"), "ab-virtual");
+    assert!(
+        err.contains("replaces the payload's '/etc/init.d/ab'"),
+        "{err}"
+    );
+    let x = tempfile::tempdir().unwrap();
+    sh(&format!(
+        "dpkg-deb -x '{}' '{}'",
+        deb.display(),
+        x.path().display()
+    ));
+    assert_eq!(
+        std::fs::read_to_string(x.path().join("etc/init.d/ab")).unwrap(),
+        "#!/bin/sh\nnew\n"
+    );
+    assert!(
+        x.path().join("usr/share/app/roles/main.yml").is_file(),
+        "dir=dst/ keeps the directory"
+    );
+    let out = s.pkgr(&[
+        "-s",
+        "dir",
+        "-t",
+        "deb",
+        "-n",
+        "ab",
+        "-v",
+        "2:1.0",
+        "tree",
+        "-p",
+        "out/e.deb",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(dpkg_field(&s.p("out/e.deb"), "Version"), "2:1.0");
+    let out = s.run("deb", &["--deb-field", "Depends: evil\nPackage: x", "tree"]);
+    refused(&out, 2, &["--deb-field"]);
+}

@@ -125,9 +125,15 @@ pub(super) fn check_relations(pkg: &Package) -> Result<(), FormatError> {
     Ok(())
 }
 
-/// An email address alone (`dev@example.com`), as fpm users often give `-m`: the deb's
-/// Maintainer becomes `dev <dev@example.com>` ([`with_name`]), with a warning.
+/// An email address alone (`dev@example.com`, or fpm's default form `<dev@example.com>`), as
+/// fpm users often give `-m`: the deb's Maintainer becomes `dev <dev@example.com>`
+/// ([`with_name`]), with a warning.
 pub(super) fn is_bare_email(m: &str) -> bool {
+    // fpm's own default maintainer is `<user@host>`: an email in brackets, no name.
+    let m = m
+        .strip_prefix('<')
+        .and_then(|x| x.strip_suffix('>'))
+        .unwrap_or(m);
     m.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty()
             && !domain.is_empty()
@@ -138,6 +144,10 @@ pub(super) fn is_bare_email(m: &str) -> bool {
 
 /// `dev <dev@example.com>` for a bare `dev@example.com` (see [`is_bare_email`]).
 pub(super) fn with_name(email: &str) -> String {
+    let email = email
+        .strip_prefix('<')
+        .and_then(|x| x.strip_suffix('>'))
+        .unwrap_or(email);
     let local = email.split('@').next().unwrap_or(email);
     format!("{local} <{email}>")
 }

@@ -15,13 +15,17 @@
 //!   are there (explicit `--config-files`, `[[files]]` configs and the two above still are).
 //! - `--deb-pre-depends`: Pre-Depends (Policy §7.2); `--deb-field 'Name: value'`: a custom
 //!   control field (deb-control(5): a name of printable ASCII without ':' or space, not
-//!   starting with '#' or '-'; one line), never one pkgr writes itself.
+//!   starting with '#' or '-'; one line); a relation field (`Provides: x`) joins the
+//!   package's relations, any other field pkgr writes itself is refused.
+//! - `--deb-init`/`--deb-default` replace a file the payload has at that path, with a
+//!   warning, as fpm copies over it.
 
 use std::path::Path;
 
 use super::options::Args;
 use crate::format::FormatError;
 use crate::hostfs;
+use crate::listener::Listener;
 use crate::model::{Entry, Package, PkgPath, SystemdUnit};
 use crate::options::OptionError;
 
@@ -67,6 +71,8 @@ pub struct Extras {
     pre_depends: Vec<crate::relation::Relation>,
     /// `--deb-field`s: (name, value).
     pub fields: Vec<(String, String)>,
+    /// `--deb-field`s naming a relation field: (lowercase field, relations).
+    relations: Vec<(String, Vec<crate::relation::Relation>)>,
 }
 
 /// The fields pkgr writes from its own options: a `--deb-field` cannot set them.
@@ -89,6 +95,18 @@ const OWN_FIELDS: [&str; 16] = [
     "description",
 ];
 
+/// The relation fields a `--deb-field` may name: their value joins the package's relations
+/// (as if given with the flag), checked like them.
+const RELATION_FIELDS: [&str; 7] = [
+    "pre-depends",
+    "depends",
+    "recommends",
+    "suggests",
+    "conflicts",
+    "replaces",
+    "provides",
+];
+
 /// One `--deb-field 'Name: value'`, checked.
 fn field(given: &str) -> Result<(String, String), OptionError> {
     let bad =
@@ -104,6 +122,9 @@ fn field(given: &str) -> Result<(String, String), OptionError> {
         return Err(bad(
             "a field name is printable ASCII without ':' or spaces, not starting with '#' or '-' (deb-control(5))",
         ));
+    }
+    if RELATION_FIELDS.contains(&name.to_ascii_lowercase().as_str()) {
+        return Ok((name.to_string(), value.to_string()));
     }
     if OWN_FIELDS.contains(&name.to_ascii_lowercase().as_str()) {
         return Err(bad(&format!(
@@ -199,6 +220,13 @@ impl Extras {
         }
         for f in a.deb_field.iter().flatten() {
             let (name, value) = field(f)?;
+            let lower = name.to_ascii_lowercase();
+            if RELATION_FIELDS.contains(&lower.as_str()) {
+                let list = crate::relation::Relation::parse_list(&value)
+                    .map_err(|e| OptionError::new("--deb-field", format!("{name}: {e}")))?;
+                x.relations.push((lower, list));
+                continue;
+            }
             if x.fields.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
                 return Err(OptionError::new(
                     "--deb-field",
@@ -239,12 +267,26 @@ impl Extras {
     /// Adds the init and default files and applies the owner and conffile rules.
     ///
     /// # Errors
-    /// [`FormatError::Invalid`] when the payload already has one of the files.
-    pub fn apply(&self, pkg: &mut Package) -> Result<(), FormatError> {
+    /// [`FormatError::Invalid`] for a path that is no package path, or a payload that no longer
+    /// finalizes.
+    pub fn apply(&self, pkg: &mut Package, listener: &dyn Listener) -> Result<(), FormatError> {
         crate::relation::merge(
             &mut pkg.relations.pre_depends,
             self.pre_depends.iter().cloned(),
         );
+        for (field, list) in &self.relations {
+            let r = &mut pkg.relations;
+            let slot = match field.as_str() {
+                "pre-depends" => &mut r.pre_depends,
+                "depends" => &mut r.depends,
+                "recommends" => &mut r.recommends,
+                "suggests" => &mut r.suggests,
+                "conflicts" => &mut r.conflicts,
+                "replaces" => &mut r.replaces,
+                _ => &mut r.provides,
+            };
+            crate::relation::merge(slot, list.iter().cloned());
+        }
         for (dir, flag, mode, files) in [
             ("/etc/init.d", "--deb-init", 0o755, &self.init),
             ("/etc/default", "--deb-default", 0o644, &self.default),
@@ -252,11 +294,13 @@ impl Extras {
             for (name, bytes) in files {
                 let path = PkgPath::parse(&format!("{dir}/{name}"))
                     .map_err(|e| FormatError::invalid(flag, e.to_string()))?;
+                // As fpm, the flag's file replaces one the payload already has.
                 if pkg.entry(&path).is_some() {
-                    return Err(FormatError::invalid(
-                        flag,
-                        format!("the payload already has '{}'", path.display()),
+                    listener.warning(&format!(
+                        "{flag}: replaces the payload's '{}' (as fpm does)",
+                        path.display()
                     ));
+                    pkg.entries.retain(|e| e.path != path);
                 }
                 let mut e = Entry::bytes(path.clone(), bytes.clone(), mode);
                 e.config = self.auto_config;

@@ -127,6 +127,15 @@ fn debian_versions(pkg: &Package) -> std::borrow::Cow<'_, Package> {
     std::borrow::Cow::Owned(p)
 }
 
+/// fpm's rule for `-v v1.2.3` (a tag name): without the `v`, when what follows starts with a
+/// digit.
+fn strip_v(v: &str) -> &str {
+    match v.strip_prefix('v') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
+        _ => v,
+    }
+}
+
 /// fpm's rule: a file dependency (`-d /usr/lib64/libcrypt.so.1`, for the rpm) means nothing to
 /// dpkg, whose relations name packages (Policy §7.1), so the deb leaves it out, with a warning.
 fn drop_file_dependencies(pkg: &mut Package, ctx: &WriteContext) {
@@ -184,6 +193,19 @@ impl Format for Deb {
     /// the directories no Debian package owns.
     fn prepare(&self, pkg: &Package, ctx: &WriteContext) -> Result<Package, FormatError> {
         let mtime = ctx.mtime;
+        let mut unprefixed;
+        let pkg = match strip_v(&pkg.meta.version) {
+            v if v.len() != pkg.meta.version.len() => {
+                ctx.listener.warning(&format!(
+                    "deb: Version '{}' is written as '{v}': a Debian version starts with a digit (Policy §5.6.12), and fpm drops the 'v' too",
+                    pkg.meta.version
+                ));
+                unprefixed = Package::clone(pkg);
+                unprefixed.meta.version = v.to_string();
+                &unprefixed
+            }
+            _ => pkg,
+        };
         let pkg = &debian_versions(pkg);
         if let (None, Some((_, rev))) = (&pkg.meta.iteration, pkg.meta.version.rsplit_once('-')) {
             ctx.listener.warning(&format!(
@@ -258,7 +280,7 @@ impl Format for Deb {
                     .push(Entry::bytes(overrides, text.into_bytes(), 0o644));
             }
         }
-        self.extras.apply(&mut full)?;
+        self.extras.apply(&mut full, ctx.listener)?;
         // The directories base-files creates in its postinst belong to no package: shipping one
         // makes this package its only owner, and purging it would remove /opt from the system.
         // Every Debian system has them, so dpkg needs no entry to unpack below them.
@@ -277,11 +299,12 @@ impl Format for Deb {
         );
         // fpm's rule for a version with '-' and no --iteration (`$(git describe)`): written
         // as it is, so dpkg reads the part after the last '-' as the revision.
-        let checked = match (m.iteration.is_some(), m.version.rsplit_once('-')) {
+        let v = strip_v(&m.version);
+        let checked = match (m.iteration.is_some(), v.rsplit_once('-')) {
             (false, Some((up, rev))) => {
                 version::check_upstream(up, true).and_then(|()| version::check_revision(rev))
             }
-            (has_revision, _) => version::check_upstream(&m.version, has_revision),
+            (has_revision, _) => version::check_upstream(v, has_revision),
         };
         p.check(checked.map_err(|e| FormatError::invalid("Version (-v/--version)", e.to_string())));
         if let Some(i) = &m.iteration {

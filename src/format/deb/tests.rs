@@ -22,19 +22,20 @@ fn pkg() -> Package {
 #[test]
 fn description_cannot_inject_fields() {
     let d = format_description("Synopsis\nDepends: evil\n\n  verbatim\n.\nend");
-    assert_eq!(d, "Synopsis\n Depends: evil\n .\n   verbatim\n . end");
+    assert_eq!(d, "Synopsis\n Depends: evil\n .\n   verbatim\n  .\n end");
     for line in d.lines().skip(1) {
         assert!(line.starts_with(' '), "{line:?}");
     }
 }
 
 #[test]
-fn paragraphs_reflow() {
-    let d = format_description("S\nfirst line that is long enough\nto be joined\n\nnext");
-    assert_eq!(
-        d,
-        "S\n first line that is long enough to be joined\n .\n next"
-    );
+fn lines_are_kept_and_long_ones_wrapped() {
+    let d = format_description("S\nfirst line, as written\n- an item\n\nnext");
+    assert_eq!(d, "S\n first line, as written\n - an item\n .\n next");
+    let long = "word ".repeat(30);
+    let d = format_description(&format!("S\n{long}"));
+    assert!(d.lines().all(|l| l.len() <= 80), "{d}");
+    assert_eq!(d.lines().count(), 3, "{d}");
 }
 
 #[test]
