@@ -425,3 +425,55 @@ pub fn with_units<'a>(
         .map_err(|e| FormatError::invalid("payload", e.to_string()))?;
     Ok(std::borrow::Cow::Owned(full))
 }
+
+/// A file an option names to install (fpm's `--deb-init FILE`, `--rpm-init FILE`, ...): its
+/// installed name (the file name without `suffix`; ASCII letters, digits and `+-._@`, not
+/// starting with `.`) and its bytes, read now so a missing file is found before any work.
+///
+/// # Errors
+/// [`crate::options::OptionError`] naming `flag` and the file.
+pub fn option_file(
+    flag: &str,
+    path: &std::path::Path,
+    suffix: &str,
+) -> Result<(String, Vec<u8>), crate::options::OptionError> {
+    let bad = |why: String| {
+        crate::options::OptionError::new(flag, format!("'{}': {why}", path.display()))
+    };
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let name = name.strip_suffix(suffix).unwrap_or(name);
+    if name.is_empty()
+        || name.starts_with('.')
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-._@".contains(c))
+    {
+        return Err(bad(
+            "the file name is the installed name and must be ASCII letters, digits and '+-._@'"
+                .into(),
+        ));
+    }
+    let bytes = crate::hostfs::read_regular(path).map_err(|e| bad(e.to_string()))?;
+    Ok((name.to_string(), bytes))
+}
+
+/// Adds `entry` to `pkg`, replacing an entry of the payload at its path with a warning naming
+/// `flag`, as fpm copies an option's file over the tree's.
+pub fn install_over(
+    pkg: &mut Package,
+    entry: crate::model::Entry,
+    flag: &str,
+    listener: &dyn crate::listener::Listener,
+) {
+    if pkg.entry(&entry.path).is_some() {
+        listener.warning(&format!(
+            "{flag}: replaces the payload's '{}' (as fpm does)",
+            entry.path.display()
+        ));
+        pkg.entries.retain(|e| e.path != entry.path);
+    }
+    pkg.entries.push(entry);
+}

@@ -20,11 +20,9 @@
 //! - `--deb-init`/`--deb-default` replace a file the payload has at that path, with a
 //!   warning, as fpm copies over it.
 
-use std::path::Path;
-
 use super::options::Args;
+use crate::format::common;
 use crate::format::FormatError;
-use crate::hostfs;
 use crate::listener::Listener;
 use crate::model::{Entry, Package, PkgPath, SystemdUnit};
 use crate::options::OptionError;
@@ -139,35 +137,6 @@ fn field(given: &str) -> Result<(String, String), OptionError> {
     Ok((name.to_string(), value.to_string()))
 }
 
-fn read(flag: &str, path: &Path) -> Result<Vec<u8>, OptionError> {
-    hostfs::read_regular(path)
-        .map_err(|e| OptionError::new(flag, format!("'{}': {e}", path.display())))
-}
-
-/// The file name of `path` without `suffix`, checked to be a file name dpkg and init accept.
-fn base_name(flag: &str, path: &Path, suffix: &str) -> Result<String, OptionError> {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    let name = name.strip_suffix(suffix).unwrap_or(name);
-    if name.is_empty()
-        || name.starts_with('.')
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-._@".contains(c))
-    {
-        return Err(OptionError::new(
-            flag,
-            format!(
-                "'{}': the file name is the installed name and must be ASCII letters, digits and '+-._@'",
-                path.display()
-            ),
-        ));
-    }
-    Ok(name.to_string())
-}
-
 impl Extras {
     /// Reads the files the options name.
     ///
@@ -186,15 +155,14 @@ impl Extras {
             ..Extras::default()
         };
         for p in a.deb_init.iter().flatten() {
-            let name = base_name("--deb-init", p, ".init")?;
-            x.init.push((name, read("--deb-init", p)?));
+            x.init.push(common::option_file("--deb-init", p, ".init")?);
         }
         for p in a.deb_default.iter().flatten() {
-            let name = base_name("--deb-default", p, ".default")?;
-            x.default.push((name, read("--deb-default", p)?));
+            x.default
+                .push(common::option_file("--deb-default", p, ".default")?);
         }
         for p in a.deb_systemd.iter().flatten() {
-            let mut name = base_name("--deb-systemd", p, "")?;
+            let (mut name, text) = common::option_file("--deb-systemd", p, "")?;
             if !UNIT_SUFFIXES.iter().any(|s| name.ends_with(s)) {
                 if name.contains('.') {
                     return Err(OptionError::new(
@@ -208,10 +176,7 @@ impl Extras {
                 }
                 name.push_str(".service");
             }
-            x.units.push(SystemdUnit {
-                name,
-                text: read("--deb-systemd", p)?,
-            });
+            x.units.push(SystemdUnit { name, text });
         }
         for d in a.deb_pre_depends.iter().flatten() {
             let list = crate::relation::Relation::parse_list(d)
@@ -294,17 +259,9 @@ impl Extras {
             for (name, bytes) in files {
                 let path = PkgPath::parse(&format!("{dir}/{name}"))
                     .map_err(|e| FormatError::invalid(flag, e.to_string()))?;
-                // As fpm, the flag's file replaces one the payload already has.
-                if pkg.entry(&path).is_some() {
-                    listener.warning(&format!(
-                        "{flag}: replaces the payload's '{}' (as fpm does)",
-                        path.display()
-                    ));
-                    pkg.entries.retain(|e| e.path != path);
-                }
                 let mut e = Entry::bytes(path.clone(), bytes.clone(), mode);
                 e.config = self.auto_config;
-                pkg.entries.push(e);
+                common::install_over(pkg, e, flag, listener);
                 pkg.etc_config.remove(&path);
             }
         }

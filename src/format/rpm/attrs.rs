@@ -8,14 +8,12 @@
 //!   `%defattr`'s first and last fields (`-`, the default, keeps each one's own mode).
 //! - `--rpm-attr 'MODE,USER,GROUP:PATH'`: one path's `%attr(MODE,USER,GROUP)`, `-` keeping a
 //!   field; the path must be in the package. It wins over the defaults above.
-//! - `--rpm-init FILE`: `/etc/init.d/NAME` (the file name without `.init`), mode 0755, not
-//!   `%config`, as fpm installs it.
+//! - `--rpm-init FILE`: `/etc/init.d/NAME` (the file name without `.init`), mode 0755, as fpm
+//!   installs it (a `%config` as every file under `/etc`).
 //! - `--rpm-digest`: the file digest algorithm (`FILEDIGESTALGO`, RFC 4880 §9.4 ids):
 //!   sha256 (default), sha384 or sha512. md5 and sha1 are refused: rpm in FIPS mode (RHEL 8
 //!   and later) refuses to install packages whose file digests are MD5, and neither is an
 //!   integrity check any more (fpm's default is md5; its users pass sha256 to get rid of it).
-
-use std::path::Path;
 
 use super::options::Args;
 use crate::format::FormatError;
@@ -224,7 +222,11 @@ impl Attrs {
             });
         }
         for p in a.rpm_init.iter().flatten() {
-            x.init.push((init_name(p)?, read(p)?));
+            x.init.push(crate::format::common::option_file(
+                "--rpm-init",
+                p,
+                ".init",
+            )?);
         }
         Ok(x)
     }
@@ -233,19 +235,18 @@ impl Attrs {
     /// per-path attributes, in that order.
     ///
     /// # Errors
-    /// [`FormatError::Invalid`] for an `--rpm-attr` path that is not in the package, or an
-    /// init script the payload already has.
-    pub fn apply(&self, pkg: &mut Package) -> Result<(), FormatError> {
+    /// [`FormatError::Invalid`] for an `--rpm-attr` path that is not in the package. An init
+    /// script replaces the payload's file at its path, with a warning, as fpm copies over it.
+    pub fn apply(
+        &self,
+        pkg: &mut Package,
+        listener: &dyn crate::listener::Listener,
+    ) -> Result<(), FormatError> {
         for (name, bytes) in &self.init {
             let path = PkgPath::parse(&format!("/etc/init.d/{name}"))
                 .map_err(|e| FormatError::invalid("--rpm-init", e.to_string()))?;
-            if pkg.entry(&path).is_some() {
-                return Err(FormatError::invalid(
-                    "--rpm-init",
-                    format!("the payload already has '{}'", path.display()),
-                ));
-            }
-            pkg.entries.push(Entry::bytes(path, bytes.clone(), 0o755));
+            let entry = Entry::bytes(path, bytes.clone(), 0o755);
+            crate::format::common::install_over(pkg, entry, "--rpm-init", listener);
         }
         if !self.init.is_empty() {
             pkg.finalize()
@@ -294,29 +295,4 @@ impl Attrs {
         }
         Ok(())
     }
-}
-
-fn init_name(p: &Path) -> Result<String, OptionError> {
-    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let name = name.strip_suffix(".init").unwrap_or(name);
-    if name.is_empty()
-        || name.starts_with('.')
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-._@".contains(c))
-    {
-        return Err(OptionError::new(
-            "--rpm-init",
-            format!(
-                "'{}': the file name is the installed name and must be ASCII letters, digits and '+-._@'",
-                p.display()
-            ),
-        ));
-    }
-    Ok(name.to_string())
-}
-
-fn read(p: &Path) -> Result<Vec<u8>, OptionError> {
-    crate::hostfs::read_regular(p)
-        .map_err(|e| OptionError::new("--rpm-init", format!("'{}': {e}", p.display())))
 }

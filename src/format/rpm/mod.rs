@@ -312,7 +312,7 @@ impl Format for Rpm {
                 *v = fixed;
             }
         }
-        self.attrs.apply(&mut full)?;
+        self.attrs.apply(&mut full, ctx.listener)?;
         if let Some(d) = &self.dist {
             full.meta.iteration = Some(format!("{}.{d}", Self::release(&full)));
         }
