@@ -311,15 +311,20 @@ pub fn rewrite(args: Vec<OsString>, known: &BTreeSet<String>) -> Result<Rewritte
     let mut it = args.into_iter();
     let mut previous: Option<OsString> = None;
     while let Some(arg) = it.next() {
+        // `--pip-arg --no-deps`: a value for pip, whatever it looks like.
         let after_pip_arg = previous.as_deref().is_some_and(|p| p == "--pip-arg");
         previous = Some(arg.clone());
+        if after_pip_arg {
+            out.args.push(arg);
+            continue;
+        }
         let Some(text) = arg.to_str().filter(|t| t.starts_with("--") && t.len() > 2) else {
             if arg == "--" {
                 out.args.push(arg);
                 out.args.extend(it);
                 break;
             }
-            if arg == "-e" && !after_pip_arg {
+            if arg == "-e" {
                 return Err(refused("-e/--edit", lookup("--edit")));
             }
             out.args.push(arg);
@@ -465,6 +470,12 @@ mod tests {
         let e = rw(&["pkgr", "--no-gem-fix-name"]).unwrap_err();
         assert!(e.contains("'gem'"), "{e}");
         assert!(rw(&["pkgr", "-e"]).unwrap_err().contains("editor"));
+        // A value of --pip-arg is pip's, even when it looks like an fpm flag.
+        assert_eq!(
+            rw(&["pkgr", "--pip-arg", "--deb-dist"]).unwrap().args.len(),
+            3
+        );
+        assert_eq!(rw(&["pkgr", "--pip-arg", "-e"]).unwrap().args.len(), 3);
         // Unknown flags are left to clap.
         assert_eq!(rw(&["pkgr", "--frobnicate"]).unwrap().args.len(), 2);
     }
