@@ -502,3 +502,69 @@ fn deb_values_fpm_accepts_are_written_as_fpm_writes_them() {
     let out = s.run("deb", &["--deb-field", "Depends: evil\nPackage: x", "tree"]);
     refused(&out, 2, &["--deb-field"]);
 }
+
+/// `-s empty -t deb -n meta -d zsh` is a metapackage apt installs in a clean chroot, pulling
+/// zsh in from the mirror; removing it with autoremove takes zsh away again.
+#[test]
+#[cfg_attr(
+    not(all(feature = "test-root", feature = "test-pypi")),
+    ignore = "test-root, test-pypi: a debootstrap chroot and apt from the mirror, as root"
+)]
+fn empty_metapackage_pulls_its_dependency_in_with_apt() {
+    use super::common::chroot::{copy_in, fresh_root, in_root};
+    require(&["debootstrap", "chroot", "dpkg-deb"]);
+    require_root();
+    let s = Scratch::new();
+    let out = s.pkgr(&[
+        "-s", "empty", "-t", "deb", "-n", "meta", "-d", "zsh", "-p", "out/",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let root = fresh_root(&s.p("chroot"));
+    in_root(&root, &["apt-get", "update", "-qq"]);
+    let deb = copy_in(&root, &s.p("out/meta_1.0_all.deb"));
+    in_root(
+        &root,
+        &[
+            "env",
+            "DEBIAN_FRONTEND=noninteractive",
+            "apt-get",
+            "install",
+            "-y",
+            "-q",
+            "--no-install-recommends",
+            &deb,
+        ],
+    );
+    let zsh = in_root(&root, &["zsh", "-c", "echo $ZSH_NAME"]);
+    assert_eq!(zsh.trim(), "zsh");
+    in_root(
+        &root,
+        &[
+            "env",
+            "DEBIAN_FRONTEND=noninteractive",
+            "apt-get",
+            "autoremove",
+            "-y",
+            "-q",
+            "--purge",
+            "meta",
+        ],
+    );
+    let left = in_root(
+        &root,
+        &[
+            "sh",
+            "-c",
+            "dpkg-query -W -f '${db:Status-Status}' zsh 2>/dev/null || true",
+        ],
+    );
+    assert_ne!(
+        left.trim(),
+        "installed",
+        "autoremove took zsh with the metapackage"
+    );
+}
