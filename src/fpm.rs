@@ -114,7 +114,7 @@ flags! {
     General "--config-files" arg Different("names an installed path of the package; fpm also copies a build-host file that is not in the package, which pkgr refuses (say what to ship with a PATH or [[files]]). Every file under /etc is %config(noreplace) in the rpm too (rpmlint: non-conffile-in-etc), as it is a conffile in the deb; fpm's rpm marks only the named ones");
     General "--directories" arg Different("owned by the rpm and created by the deb too (fpm's deb ignores it)");
     General "--architecture" arg Same;
-    General "--maintainer" arg Different("an email alone is named for the deb with a warning; with no -m pkgr uses the project's authors, else a placeholder with a warning (fpm: <user@host>, which leaks the build host)");
+    General "--maintainer" arg Different("an email alone (or fpm's own `<user@host>`) is named for the deb with a warning, a name with no email is refused for the deb (Policy §5.6.2); with no -m pkgr uses the project's authors, else a placeholder with a warning (fpm: <user@host>, which leaks the build host)");
     General "--package-name-suffix" arg Different("appends '-SUFFIX' to the name; fpm 1.17 declares the flag but never reads it");
     General "--edit" flag Refused("pkgr never opens an editor; put the options in a pkgr.toml (pkgr init writes one)");
     General "--exclude" arg Different("a glob matched against each path relative to its PATH and against file names (-x '*.pyc', -x tests); a PATH named on the command line is excluded too, as in fpm");

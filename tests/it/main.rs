@@ -7,6 +7,7 @@ mod config;
 mod deb;
 mod faults;
 mod fpm_flags;
+mod fpm_real;
 mod fpm_venv;
 mod golden;
 mod hardening;

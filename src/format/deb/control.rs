@@ -252,7 +252,8 @@ pub fn format_description(d: &str) -> String {
     let end = rest.iter().rposition(|l| !l.trim().is_empty());
     let mut out = synopsis;
     if let (Some(s), Some(e)) = (start, end) {
-        for line in common::reflow(&rest[s..=e].join("\n"), 78) {
+        // Each line is ' ' + text: 79 columns of text keep lintian's 80 (Policy §5.6.13).
+        for line in common::reflow(&rest[s..=e].join("\n"), 79) {
             if line.is_empty() {
                 out.push_str("\n .");
             } else if line == "." {

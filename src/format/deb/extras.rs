@@ -9,8 +9,9 @@
 //!   unit suffix), handled as `--systemd-unit` but with fpm's defaults: enabled only with
 //!   `--deb-systemd-enable`, started only with `--deb-systemd-auto-start`, restarted after an
 //!   upgrade unless `--no-deb-systemd-restart-after-upgrade`.
-//! - `--deb-user`/`--deb-group`: the owner of every file and directory the package does not
-//!   give another owner (fpm's `tar --owner`); default root.
+//! - `--deb-user`/`--deb-group`: the owner of every file, and of every directory the package
+//!   creates ([`Package::owns_dir`]), that has no other owner (fpm's `tar --owner`, which also
+//!   gives away `/usr`); pkgr's documentation files stay root's. Default root.
 //! - `--deb-no-default-config-files`: files under `/etc` are not conffiles just because they
 //!   are there (explicit `--config-files`, `[[files]]` configs and the two above still are).
 //! - `--deb-pre-depends`: Pre-Depends (Policy §7.2); `--deb-field 'Name: value'`: a custom
@@ -219,9 +220,17 @@ impl Extras {
     }
 
     /// The `--deb-systemd` units go into the service (before the units are installed).
-    pub fn add_units(&self, pkg: &mut Package) {
+    pub fn add_units(&self, pkg: &mut Package, listener: &dyn Listener) {
         if self.units.is_empty() {
             return;
+        }
+        for u in self.units.iter().filter(|u| !u.enablable()) {
+            if self.enable || self.start {
+                listener.warning(&format!(
+                    "--deb-systemd '{}' has no [Install] section (or is a template): it is neither enabled nor started on install (systemctl enable needs [Install], systemd.unit(5))",
+                    u.name
+                ));
+            }
         }
         pkg.service.units.extend(self.units.iter().cloned());
         pkg.service.enable &= self.enable;
@@ -274,9 +283,24 @@ impl Extras {
         }
         pkg.finalize()
             .map_err(|e| FormatError::invalid("payload", e.to_string()))?;
-        // As fpm's `tar --owner/--group`: every entry, directories included (dpkg leaves the
-        // metadata of a directory that already exists alone).
-        for e in pkg.entries.iter_mut() {
+        // As fpm's `tar --owner/--group`, but never a directory the package does not create
+        // (`/usr`, `/lib/systemd/system`: dpkg would make a missing one the user's) nor the
+        // documentation pkgr adds.
+        let doc = PkgPath::parse(&format!("/usr/share/doc/{}", pkg.meta.name)).ok();
+        let lintian = PkgPath::parse("/usr/share/lintian").ok();
+        let skip: Vec<bool> = pkg
+            .entries
+            .iter()
+            .map(|e| {
+                (e.kind == crate::model::EntryKind::Dir && !pkg.owns_dir(&e.path))
+                    || doc.as_ref().is_some_and(|d| e.path.starts_with(d))
+                    || lintian.as_ref().is_some_and(|d| e.path.starts_with(d))
+            })
+            .collect();
+        for (e, skip) in pkg.entries.iter_mut().zip(skip) {
+            if skip {
+                continue;
+            }
             if let Some(u) = self.user.as_ref().filter(|_| e.user == "root") {
                 e.user = u.clone();
             }

@@ -216,7 +216,7 @@ impl Format for Deb {
         let mut with_deb_units;
         let pkg = if self.extras.has_units() {
             with_deb_units = Package::clone(pkg);
-            self.extras.add_units(&mut with_deb_units);
+            self.extras.add_units(&mut with_deb_units, ctx.listener);
             &with_deb_units
         } else {
             pkg

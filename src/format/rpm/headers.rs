@@ -25,6 +25,10 @@ impl Rpm {
         // reflowed: rpmlint wants lines within 79 columns; indented lines are kept verbatim.
         let rest = lines.collect::<Vec<_>>().join("\n");
         let mut description = summary.clone();
+        // A blank line after the summary stays: it separates it from the first paragraph.
+        if !rest.trim().is_empty() && rest.lines().next().is_some_and(|l| l.trim().is_empty()) {
+            description.push('\n');
+        }
         for line in common::reflow(rest.trim_matches('\n'), 79) {
             description.push('\n');
             description.push_str(&line);
