@@ -119,7 +119,7 @@ flags! {
     General "--edit" flag Refused("pkgr never opens an editor; put the options in a pkgr.toml (pkgr init writes one)");
     General "--exclude" arg Different("a glob matched against each path relative to its PATH and against file names (-x '*.pyc', -x tests); a PATH named on the command line is excluded too, as in fpm");
     General "--exclude-file" arg Same;
-    General "--description" arg Different("the first line is the synopsis, the rest the extended description; the default names the package (fpm: 'no description given')");
+    General "--description" arg Different("the first line is the synopsis, the rest the extended description, its lines kept as written (a line too long is wrapped); -s virtualenv and -s python take the project's summary by default");
     General "--url" arg Different("no default (fpm: http://example.com/no-uri-given)");
     General "--inputs" arg Same;
     General "--post-install" arg Alias("after-install");
@@ -401,7 +401,10 @@ pub fn markdown() -> String {
          meaning; **different**: pkgr has it and differs on purpose; **alias**: another spelling of\n\
          a pkgr flag; **negation**: fpm's `--no-` form, read as pkgr's `--FLAG=false`;\n\
          **ignored**: accepted with a warning; **refused**: an error saying what to use instead.\n\
-         The flags of fpm's other types (`--gem-*`, `--npm-*`, `--cpan-*`, ...) are refused.\n",
+         The flags of fpm's other types (`--gem-*`, `--npm-*`, `--cpan-*`, ...) are refused.\n\n\
+         `-s dir` PATHs follow fpm's `src=dst` rule (rsync's: `dir=/dst/` installs `/dst/dir/...`,\n\
+         `dir/=/dst` the contents) with one difference on purpose: `dir=/dst` puts the contents at\n\
+         `/dst`, as `cp -r` does for a new directory, where fpm installs `/dst/dir/...`.\n",
     );
     let mut kind = None;
     for f in FLAGS {

@@ -32,6 +32,17 @@ const MIN_RELEASE_PARTS: usize = 3;
 /// A string that is not a PEP 440 version is returned unchanged, for each format's validator
 /// to judge with its own rules (Debian Policy §5.6.12, RPM's version rules).
 pub fn from_pep440(v: &str) -> (Option<u32>, String) {
+    map_pep440(v, MIN_RELEASE_PARTS)
+}
+
+/// [`from_pep440`] for a version *bound* on another package (`PyYAML>=6.0`): the release as
+/// written, never padded, since the package it names (Debian's `python3-yaml 6.0-3`) was not
+/// padded by pkgr (`>= 6.0.0` would refuse it).
+pub fn bound_from_pep440(v: &str) -> (Option<u32>, String) {
+    map_pep440(v, 1)
+}
+
+fn map_pep440(v: &str, min_parts: usize) -> (Option<u32>, String) {
     use pep440_rs::{LocalSegment, PrereleaseKind};
     let Ok(p) = v.trim().parse::<pep440_rs::Version>() else {
         return (None, v.trim().to_string());
@@ -44,10 +55,13 @@ pub fn from_pep440(v: &str) -> (Option<u32>, String) {
         },
     };
     let mut release: Vec<u64> = p.release().to_vec();
-    while release.len() > MIN_RELEASE_PARTS && release.last() == Some(&0) {
+    while release.len() > min_parts
+        && release.len() > MIN_RELEASE_PARTS
+        && release.last() == Some(&0)
+    {
         release.pop();
     }
-    while release.len() < MIN_RELEASE_PARTS {
+    while release.len() < min_parts {
         release.push(0);
     }
     let mut out = release

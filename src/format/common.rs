@@ -223,6 +223,18 @@ pub fn check_file_name_part(field: &str, value: &str) -> Result<(), FormatError>
     Ok(())
 }
 
+/// A POSIX portable user or group name (useradd(8)): 1-31 letters, digits, `.`, `_` or `-`,
+/// not starting with `-` (a trailing `$` allowed), which tar's 32-byte `uname` field holds.
+pub fn is_user_name(name: &str) -> bool {
+    let base = name.strip_suffix('$').unwrap_or(name);
+    !base.is_empty()
+        && name.len() <= 31
+        && !base.starts_with('-')
+        && base
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
 /// Checks every entry's owner and group name, which each format stores as a name: tar's `uname`
 /// and `gname` fields hold at most 31 bytes, and both dpkg and rpm resolve names on the target.
 /// A name is 1-31 characters of letters, digits, `.`, `_` and `-`, not starting with `-`, with
@@ -234,14 +246,7 @@ pub fn check_file_name_part(field: &str, value: &str) -> Result<(), FormatError>
 pub fn check_owners(pkg: &crate::model::Package) -> Result<(), FormatError> {
     for e in &pkg.entries {
         for (what, name) in [("owner", &e.user), ("group", &e.group)] {
-            let base = name.strip_suffix('$').unwrap_or(name);
-            let ok = !base.is_empty()
-                && name.len() <= 31
-                && !base.starts_with('-')
-                && base
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-            if !ok {
+            if !is_user_name(name) {
                 return Err(FormatError::invalid(
                     format!("{what} of {}", e.path),
                     format!(

@@ -43,8 +43,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub inputs: Option<PathBuf>,
 
-    /// Output: a file, a directory ending in '/', or a template with NAME, VERSION, ITERATION, ARCH
-    /// and EXTENSION. Default: the conventional name (NAME_VERSION-REV_ARCH.deb) here.
+    /// Output: a file, a directory ending in '/', or a template with NAME, VERSION, ITERATION, ARCH,
+    /// EXTENSION and fpm's FULLVERSION, EPOCH and TYPE. Default: the conventional name
+    /// (NAME_VERSION-REV_ARCH.deb) here.
     #[arg(short = 'p', long)]
     pub package: Option<PathBuf>,
 

@@ -7,11 +7,22 @@ use crate::model::Package;
 use crate::Error;
 
 /// The tokens a `-p` template may hold, each replaced by the format's value.
-pub const TOKENS: [&str; 5] = ["EXTENSION", "ITERATION", "VERSION", "NAME", "ARCH"];
+/// `FULLVERSION` (the format's `version[-iteration]`, without the epoch), `EPOCH` and `TYPE`
+/// (`deb`, `rpm`, `tar`) are fpm's.
+pub const TOKENS: [&str; 8] = [
+    "EXTENSION",
+    "ITERATION",
+    "FULLVERSION",
+    "VERSION",
+    "EPOCH",
+    "NAME",
+    "ARCH",
+    "TYPE",
+];
 
 /// Where a format's artifact goes: `-p` as a directory (ends in `/`, created if missing, or an
-/// existing directory), as a template with `NAME`, `VERSION`, `ITERATION`, `ARCH` and
-/// `EXTENSION`, or as one file (only when one format is built); without `-p`, the format's
+/// existing directory), as a template with `NAME`, `VERSION`, `ITERATION`, `ARCH`,
+/// `EXTENSION` and fpm's `FULLVERSION`, `EPOCH` and `TYPE`, or as one file (only when one format is built); without `-p`, the format's
 /// conventional file name in the current directory.
 ///
 /// # Errors
@@ -48,12 +59,21 @@ pub fn output_path(
         return Ok(p.join(conventional));
     }
     let arch = f.architecture(pkg);
-    let tokens: [(&str, &str); 5] = [
+    let full = f.full_version(pkg);
+    let full = match full.split_once(':') {
+        Some((e, rest)) if e.bytes().all(|b| b.is_ascii_digit()) => rest.to_string(),
+        _ => full,
+    };
+    let epoch = pkg.meta.epoch.map(|e| e.to_string()).unwrap_or_default();
+    let tokens: [(&str, &str); 8] = [
         ("EXTENSION", f.extension()),
         ("ITERATION", pkg.meta.iteration.as_deref().unwrap_or("")),
+        ("FULLVERSION", &full),
         ("VERSION", &pkg.meta.version),
+        ("EPOCH", &epoch),
         ("NAME", &pkg.meta.name),
         ("ARCH", &arch),
+        ("TYPE", f.name()),
     ];
     if TOKENS.iter().any(|k| text.contains(k)) {
         let Some(template) = p.to_str() else {
@@ -83,7 +103,7 @@ fn fill_template(template: &str, tokens: &[(&str, &str)]) -> Result<String, Erro
     'outer: while !rest.is_empty() {
         for (k, v) in tokens {
             if let Some(after) = rest.strip_prefix(k) {
-                if !(v.is_empty() && *k == "ITERATION") {
+                if !(v.is_empty() && matches!(*k, "ITERATION" | "EPOCH")) {
                     format::common::check_file_name_part(&format!("-p template {k}"), v)?;
                 }
                 out.push_str(v);

@@ -71,7 +71,6 @@ pub fn run(plan: &Plan, listener: &dyn Listener) -> Result<Vec<Built>, Error> {
         service,
         relations,
         excludes,
-        templates,
     } = precheck::check(plan, listener)?;
     let strict = RunArgs::flag(o.run.strict);
     let force = RunArgs::flag(o.run.force);
@@ -131,18 +130,20 @@ pub fn run(plan: &Plan, listener: &dyn Listener) -> Result<Vec<Built>, Error> {
     let n = writers.len();
     let mut planned: Vec<Planned> = Vec::new();
     for (kind, writer, fo) in writers {
-        let mut fpkg = with_section(plan, &pkg, &fo)?;
-        if let Some(keys) = &templates {
-            let arch = writer.architecture(&fpkg);
+        let fpkg = with_section(plan, &pkg, &fo)?;
+        let mut prepared = writer.prepare(&fpkg, &ctx)?;
+        // Templates see the package as this format writes it (its architecture's name, an rpm
+        // version with '_'), each format with its own section's values.
+        if let Some(keys) = template::values(&fo.scripts)? {
+            let arch = writer.architecture(&prepared);
             let prefix = o
                 .contents
                 .prefix
                 .clone()
-                .or_else(|| fpkg.venv.as_ref().map(|v| v.prefix.display()))
+                .or_else(|| prepared.venv.as_ref().map(|v| v.prefix.display()))
                 .unwrap_or_else(|| "/".into());
-            template::render(fpkg.to_mut(), keys, &arch, &prefix)?;
+            template::render(&mut prepared, &keys, &arch, &prefix)?;
         }
-        let prepared = writer.prepare(&fpkg, &ctx)?;
         writer
             .validate(&prepared)
             .map_err(|e| precheck::located(plan, e.into(), Some(kind)))?;

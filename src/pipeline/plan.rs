@@ -142,8 +142,10 @@ impl Plan {
 /// [`Error::Usage`] for an unreadable file, or `--inputs` with another source than dir.
 fn with_inputs(cli: &mut Options, recipe: Option<&mut Loaded>) -> Result<(), Error> {
     let from_recipe = recipe.as_ref().and_then(|r| r.options.run.inputs.clone());
-    let Some(file) = cli.run.inputs.clone().or(from_recipe) else {
-        return Ok(());
+    let (file, in_recipe) = match (cli.run.inputs.clone(), from_recipe) {
+        (Some(f), _) => (f, false),
+        (None, Some(f)) => (f, true),
+        (None, None) => return Ok(()),
     };
     let source = cli
         .run
@@ -155,8 +157,11 @@ fn with_inputs(cli: &mut Options, recipe: Option<&mut Loaded>) -> Result<(), Err
         ));
     }
     let lines = super::precheck::list_file("--inputs", &file)?;
+    // The lines are PATHs of the layer that named the file: a recipe's are relative to its
+    // directory (they join its `paths`), the command line's to the current one. A command
+    // line with PATHs of its own reads only those, as it always does.
     match recipe {
-        Some(r) if cli.run.paths.is_none() && r.options.run.paths.is_some() => {
+        Some(r) if in_recipe && cli.run.paths.is_none() => {
             r.options
                 .run
                 .paths

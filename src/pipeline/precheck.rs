@@ -35,8 +35,6 @@ pub struct Checked {
     pub relations: [Option<Vec<Relation>>; 6],
     /// `-x`.
     pub excludes: Excludes,
-    /// `--template-scripts`: the `--template-value`s, `None` when scripts are no templates.
-    pub templates: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// Keeps the value of `r`, or its error (named by [`located`]) in `problems`.
@@ -80,9 +78,13 @@ pub fn check(plan: &Plan, listener: &dyn Listener) -> Result<Checked, Error> {
     let service = keep(plan, None, p, assemble::service(&o.service));
     let relations = keep(plan, None, p, assemble::relations(&o.relations));
     let excludes = keep(plan, None, p, excludes(o));
-    let templates = keep(plan, None, p, super::template::values(&o.scripts));
-    if let (Some(scripts), Some(Some(keys))) = (&user_scripts, &templates) {
-        keep(plan, None, p, super::template::check(scripts, keys));
+    for (kind, _, fo) in &writers {
+        // Each format's scripts and template values (a `[rpm]` section may give its own).
+        let checked = super::template::values(&fo.scripts).and_then(|keys| match keys {
+            Some(keys) => super::template::check(&assemble::user_scripts(&fo.scripts)?, &keys),
+            None => Ok(()),
+        });
+        keep(plan, Some(*kind), p, checked);
     }
     for (kind, writer, fo) in &writers {
         let found = preview_problems(plan, *kind, writer.as_ref(), fo, listener);
@@ -102,7 +104,6 @@ pub fn check(plan: &Plan, listener: &dyn Listener) -> Result<Checked, Error> {
         service,
         relations,
         excludes,
-        templates,
     ) {
         (
             0,
@@ -112,7 +113,6 @@ pub fn check(plan: &Plan, listener: &dyn Listener) -> Result<Checked, Error> {
             Some(service),
             Some(relations),
             Some(excludes),
-            Some(templates),
         ) => Ok(Checked {
             writers,
             scratch,
@@ -121,7 +121,6 @@ pub fn check(plan: &Plan, listener: &dyn Listener) -> Result<Checked, Error> {
             service,
             relations,
             excludes,
-            templates,
         }),
         (1, ..) => Err(problems.remove(0)),
         _ => Err(Error::Many(problems)),
@@ -172,6 +171,9 @@ fn preview_problems(
         p,
         assemble::apply_metadata(&mut pkg, &fo.meta),
     );
+    if fo.meta.name.is_some() {
+        assemble::add_name_suffix(&mut pkg, &fo.meta);
+    }
     assemble::metadata_defaults(&mut pkg, false, listener);
     if let Ok(r) = assemble::relations(&fo.relations) {
         assemble::merge_relations(&mut pkg, r);

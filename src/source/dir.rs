@@ -196,14 +196,16 @@ impl Placed {
 /// Places `src` at `dst`; with `into` (a `dst` written with a trailing `/`) a file goes inside
 /// that directory, as `cp` does, and so does a directory written without a trailing `/`
 /// (`conf/app=/usr/share/` is `/usr/share/app/...`, as fpm and `rsync -a` place it; `conf/app/`
-/// puts its contents there). One `lstat` of `src`; a missing source is reported by the walk.
+/// or `conf/app/.` puts its contents there). Without `into`, a directory's contents go at
+/// `dst` (`build/venv=/opt/app`), where fpm would make `/opt/app/venv`: docs/fpm.md says so. One `lstat` of `src`; a missing source is reported by the walk.
 ///
 /// # Errors
 /// [`SourceError::Path`] when the file name cannot be a package path component.
 pub fn place(src: &Path, dst: PkgPath, into: bool) -> Result<Placed, SourceError> {
     use std::os::unix::ffi::OsStrExt;
     let is_dir = std::fs::symlink_metadata(src).is_ok_and(|m| m.is_dir());
-    let contents_only = src.as_os_str().as_bytes().ends_with(b"/");
+    let written = src.as_os_str().as_bytes();
+    let contents_only = written.ends_with(b"/") || written.ends_with(b"/.") || written == b".";
     let dst = match src.file_name() {
         Some(n) if into && (!is_dir || !contents_only) => dst.join(n.as_bytes())?,
         _ => dst,

@@ -373,53 +373,6 @@ fn fpm_relations_are_written_per_format() {
     }
 }
 
-/// `-s empty`: a metapackage with relations and no files, in every format, as fpm makes it.
-#[test]
-fn empty_source_makes_a_metapackage() {
-    require(&["dpkg-deb", "rpm", "tar"]);
-    let s = Scratch::new();
-    let out = s.pkgr(&[
-        "-s",
-        "empty",
-        "-t",
-        "deb,rpm,tar",
-        "-n",
-        "meta",
-        "-d",
-        "zsh",
-        "-p",
-        "out/",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let deb = s.p("out/meta_1.0_all.deb");
-    assert_eq!(dpkg_field(&deb, "Depends"), "zsh");
-    let files = sh(&format!("dpkg-deb -c '{}'", deb.display()));
-    assert!(
-        files.lines().all(|l| l.contains("./usr/share/doc/meta")
-            || l.ends_with("./")
-            || l.ends_with("./usr/")
-            || l.ends_with("./usr/share/")
-            || l.ends_with("./usr/share/doc/")),
-        "{files}"
-    );
-    let rpm = s.p("out/meta-1.0-1.noarch.rpm");
-    assert!(sh(&format!("rpm -qpR '{}'", rpm.display()))
-        .lines()
-        .any(|l| l == "zsh"));
-    assert_eq!(
-        sh(&format!("rpm -qpl '{}'", rpm.display())).trim(),
-        "(contains no files)"
-    );
-    let out = s.pkgr(&[
-        "-s", "empty", "-t", "deb", "-n", "meta2", "tree", "-p", "out/",
-    ]);
-    refused(&out, 2, &["-s empty takes no PATH"]);
-}
-
 /// What fpm accepts and writes for the deb: `-v v2.1.0` without the `v`, `-v 2:1.0` as epoch
 /// 2, fpm's default maintainer form `<dev@host>` named, a `--deb-field` relation joined to the
 /// relations, a `--deb-init` replacing the payload's file, and `dir=dst/` placing the
@@ -503,68 +456,75 @@ fn deb_values_fpm_accepts_are_written_as_fpm_writes_them() {
     refused(&out, 2, &["--deb-field"]);
 }
 
-/// `-s empty -t deb -n meta -d zsh` is a metapackage apt installs in a clean chroot, pulling
-/// zsh in from the mirror; removing it with autoremove takes zsh away again.
+/// Review findings, each as the user meets it: a template sees the version the format writes
+/// and its own section's values; `--inputs` in a recipe is read from the recipe's directory;
+/// values that cannot work are refused before any work, naming the flag.
 #[test]
-#[cfg_attr(
-    not(all(feature = "test-root", feature = "test-pypi")),
-    ignore = "test-root, test-pypi: a debootstrap chroot and apt from the mirror, as root"
-)]
-fn empty_metapackage_pulls_its_dependency_in_with_apt() {
-    use super::common::chroot::{copy_in, fresh_root, in_root};
-    require(&["debootstrap", "chroot", "dpkg-deb"]);
-    require_root();
+fn fpm_flags_behave_per_format_and_fail_early() {
+    require(&["rpm", "tar"]);
     let s = Scratch::new();
-    let out = s.pkgr(&[
-        "-s", "empty", "-t", "deb", "-n", "meta", "-d", "zsh", "-p", "out/",
-    ]);
+    std::fs::write(
+        s.p("post.sh"),
+        "#!/bin/sh\necho '<%= version %> <%= port %>'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        s.p("pkgr.toml"),
+        "source = \"dir\"\nname = \"ab\"\npaths = [\"tree=/opt/ab\"]\nafter-install = \"post.sh\"\ntemplate-value = [\"port=80\"]\n[rpm]\ntemplate-value = [\"port=8080\"]\n",
+    )
+    .unwrap();
+    let out = s.pkgr(&["-t", "rpm", "-v", "1.0-3", "-p", "out/"]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let root = fresh_root(&s.p("chroot"));
-    in_root(&root, &["apt-get", "update", "-qq"]);
-    let deb = copy_in(&root, &s.p("out/meta_1.0_all.deb"));
-    in_root(
-        &root,
-        &[
-            "env",
-            "DEBIAN_FRONTEND=noninteractive",
-            "apt-get",
-            "install",
-            "-y",
-            "-q",
-            "--no-install-recommends",
-            &deb,
-        ],
+    let scripts = sh(&format!(
+        "rpm -qp --scripts '{}'",
+        s.p("out/ab-1.0_3-1.x86_64.rpm").display()
+    ));
+    assert!(scripts.contains("echo '1.0_3 8080'"), "{scripts}");
+    // --inputs in a recipe without paths: its lines start in the recipe's directory.
+    std::fs::create_dir_all(s.p("r/extra")).unwrap();
+    std::fs::write(s.p("r/extra/b"), "from the recipe\n").unwrap();
+    std::fs::write(s.p("r/list.txt"), "extra/b=/usr/share/inp/b\n").unwrap();
+    std::fs::write(
+        s.p("r/pkgr.toml"),
+        "source = \"dir\"\nname = \"inp\"\ninputs = \"list.txt\"\n",
+    )
+    .unwrap();
+    let out = s.pkgr(&["--config", "r/pkgr.toml", "-t", "tar", "-p", "out/inp.tar"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    let zsh = in_root(&root, &["zsh", "-c", "echo $ZSH_NAME"]);
-    assert_eq!(zsh.trim(), "zsh");
-    in_root(
-        &root,
-        &[
-            "env",
-            "DEBIAN_FRONTEND=noninteractive",
-            "apt-get",
-            "autoremove",
-            "-y",
-            "-q",
-            "--purge",
-            "meta",
-        ],
-    );
-    let left = in_root(
-        &root,
-        &[
-            "sh",
-            "-c",
-            "dpkg-query -W -f '${db:Status-Status}' zsh 2>/dev/null || true",
-        ],
-    );
-    assert_ne!(
-        left.trim(),
-        "installed",
-        "autoremove took zsh with the metapackage"
-    );
+    let b = sh(&format!(
+        "tar -xOf '{}' ./usr/share/inp/b",
+        s.p("out/inp.tar").display()
+    ));
+    assert_eq!(b, "from the recipe\n");
+    for (args, needle) in [
+        (vec!["--rpm-dist", "el9 x"], "--rpm-dist"),
+        (vec!["--rpm-user", "ü-user"], "--rpm-user"),
+        (vec!["--deb-user", "a:b"], "--deb-user"),
+        (
+            vec!["--rpm-attr", "0700,daemon,daemon:/usr/lib"],
+            "base-system directory",
+        ),
+        (
+            vec![
+                "--systemd-unit",
+                "tree/app.txt",
+                "--deb-systemd",
+                "tree/app.txt",
+            ],
+            "not both",
+        ),
+    ] {
+        let mut a = args.clone();
+        a.push("tree=/usr/lib/ab");
+        let out = s.run("deb,rpm", &a);
+        refused(&out, 2, &[needle]);
+    }
 }

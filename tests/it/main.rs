@@ -6,6 +6,7 @@ mod common;
 mod config;
 mod deb;
 mod faults;
+mod fpm_empty;
 mod fpm_flags;
 mod fpm_real;
 mod fpm_venv;

@@ -89,7 +89,7 @@ fn local_project_as_deb_and_rpm() {
     // extra's (rich) and the old Python's (importlib-metadata) are not there.
     assert_eq!(
         field(&deb, "Depends"),
-        "python3:any (>= 3.8~), python3-yaml (>= 5.1.0), python3-yaml (<< 7.0.0), python3-six (>= 1.5.0), python3-requests (>= 2.20.0)"
+        "python3:any (>= 3.8~), python3-yaml (>= 5.1), python3-yaml (<< 7~), python3-six (>= 1.5), python3-requests (>= 2.20)"
     );
     let rows = contents(&deb);
     let paths: Vec<&str> = rows.iter().map(|r| r.2.as_str()).collect();
@@ -183,10 +183,10 @@ fn local_project_as_deb_and_rpm() {
     ));
     for r in [
         "python(abi) >= 3.8",
-        "python3-six >= 1.5.0",
-        "python3-yaml >= 5.1.0",
-        "python3-yaml < 7.0.0",
-        "python3-requests >= 2.20.0",
+        "python3-six >= 1.5",
+        "python3-yaml >= 5.1",
+        "python3-yaml < 7~",
+        "python3-requests >= 2.20",
     ] {
         assert!(requires.lines().any(|l| l == r), "{r} missing: {requires}");
     }
@@ -398,7 +398,7 @@ fn pypi_distributions_install_run_and_remove_in_a_chroot() {
         (
             "python-dateutil==2.9.0.post0",
             "python3-dateutil",
-            &["python3:any", "python3-six (>= 1.5.0)"],
+            &["python3:any", "python3-six (>= 1.5)"],
         ),
     ];
     let mut debs = Vec::new();

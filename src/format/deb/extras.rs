@@ -203,10 +203,13 @@ impl Extras {
         }
         for (flag, v) in [("--deb-user", &x.user), ("--deb-group", &x.group)] {
             if let Some(v) = v {
-                if v.is_empty() || v.contains([' ', ':', '/']) || v.chars().any(char::is_control) {
+                if !common::is_user_name(v) {
                     return Err(OptionError::new(
                         flag,
-                        format!("'{}' is not a user or group name", v.escape_debug()),
+                        format!(
+                            "'{}' is not a user or group name: 1-31 letters, digits, '.', '_' or '-', not starting with '-' (useradd(8))",
+                            v.escape_debug()
+                        ),
                     ));
                 }
             }

@@ -72,7 +72,15 @@ impl Deb {
         Ok(Deb {
             compression,
             priority: a.deb_priority.clone().unwrap_or_else(|| "optional".into()),
-            extras: extras::Extras::from_args(a)?,
+            extras: {
+                if a.deb_systemd.is_some() && opts.service.systemd_unit.is_some() {
+                    return Err(OptionError::new(
+                        "--deb-systemd",
+                        "give the units with either --systemd-unit (enabled and started, every format) or --deb-systemd (fpm's: the deb only, enabled and started only with --deb-systemd-enable and --deb-systemd-auto-start), not both",
+                    ));
+                }
+                extras::Extras::from_args(a)?
+            },
         })
     }
 }

@@ -133,10 +133,13 @@ fn owner(flag: &str, v: &str) -> Result<Option<String>, OptionError> {
     if v == "-" {
         return Ok(None);
     }
-    if v.is_empty() || v.contains([' ', ':', '/', ',']) || v.chars().any(char::is_control) {
+    if !crate::format::common::is_user_name(v) {
         return Err(OptionError::new(
             flag,
-            format!("'{}' is not a user or group name", v.escape_debug()),
+            format!(
+                "'{}' is not a user or group name: 1-31 letters, digits, '.', '_' or '-', not starting with '-' (useradd(8))",
+                v.escape_debug()
+            ),
         ));
     }
     Ok(Some(v.to_string()))
@@ -267,6 +270,26 @@ impl Attrs {
         }
         for a in &self.attrs {
             let target = PkgPath::parse(&a.path).ok();
+            // A directory the rpm does not list (the base system's, one the payload only
+            // passes through) would take the attribute silently nowhere.
+            if let Some(t) = target.as_ref().filter(|t| {
+                pkg.entry(t).is_some_and(|e| e.kind == EntryKind::Dir)
+                    && (crate::sysdirs::is_system_dir(&t.display()) || !pkg.owns_dir(t))
+            }) {
+                let why = if crate::sysdirs::is_system_dir(&t.display()) {
+                    "a base-system directory, which the filesystem package owns"
+                } else {
+                    "a directory the package does not create (--directories makes it the package's)"
+                };
+                return Err(FormatError::invalid(
+                    "--rpm-attr",
+                    format!(
+                        "'{}': the rpm does not list '{}', {why}",
+                        a.given.escape_debug(),
+                        t.display()
+                    ),
+                ));
+            }
             let Some(e) = pkg
                 .entries
                 .iter_mut()

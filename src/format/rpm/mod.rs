@@ -110,6 +110,20 @@ impl Rpm {
             .rpm_dist
             .clone()
             .map(|d| d.trim_start_matches('.').to_string());
+        if let Some(d) = &rpm.dist {
+            let ok = !d.is_empty()
+                && d.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._+~^".contains(c));
+            if !ok {
+                return Err(OptionError::new(
+                    "--rpm-dist",
+                    format!(
+                        "'{}' cannot end a Release: use letters, digits and . _ + ~ ^ (el9, fc40)",
+                        d.escape_debug()
+                    ),
+                ));
+            }
+        }
         Ok(rpm)
     }
 

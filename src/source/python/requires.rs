@@ -91,9 +91,10 @@ pub fn parse(line: &str) -> Option<Requirement> {
     })
 }
 
-/// A PEP 440 version in the formats' terms (`2!1.0` → `2:1.0.0`).
+/// A PEP 440 version bound in the formats' terms, unpadded (`2!1.0` → `2:1.0`): it is compared
+/// with Debian's own versions (`6.0-3`), which nobody padded.
 fn package_version(v: &pep440_rs::Version) -> String {
-    match crate::version::from_pep440(&v.to_string()) {
+    match crate::version::bound_from_pep440(&v.to_string()) {
         (Some(e), v) => format!("{e}:{v}"),
         (None, v) => v,
     }
@@ -144,12 +145,13 @@ pub fn bounds(specifiers: &str) -> Result<Bounds, String> {
             Operator::GreaterThanEqual => out.push((Op::Ge, pv)),
             Operator::GreaterThan => out.push((Op::Gt, pv)),
             Operator::LessThanEqual => out.push((Op::Le, pv)),
-            Operator::LessThan => out.push((Op::Lt, pv)),
+            // `<3.2` excludes 3.2's pre-releases and Debian's `3.2-1`: `<< 3.2~` does too.
+            Operator::LessThan => out.push((Op::Lt, format!("{pv}~"))),
             Operator::TildeEqual | Operator::EqualStar => {
                 out.push((Op::Ge, pv));
                 let tilde = *s.operator() == Operator::TildeEqual;
                 if let Some(next) = next_release(v, tilde) {
-                    out.push((Op::Lt, next));
+                    out.push((Op::Lt, format!("{next}~")));
                 }
             }
             Operator::NotEqual | Operator::NotEqualStar => dropped.push(s.to_string()),
@@ -303,14 +305,16 @@ mod tests {
                 .collect();
             (shown.join(", "), d)
         };
-        // pep440_rs sorts the specifiers by version.
-        assert_eq!(b("<3,>=1.21.1").0, ">= 1.21.1, << 3.0.0");
+        // pep440_rs sorts the specifiers by version. Bounds are not padded (Debian's `6.0-3`
+        // must meet `>= 6.0`), and an upper bound excludes the version's pre-releases and
+        // Debian revisions (`<< 3~`), as pip's `<3` does.
+        assert_eq!(b("<3,>=1.21.1").0, ">= 1.21.1, << 3~");
         assert_eq!(b("==2.31.0").0, "= 2.31.0");
-        assert_eq!(b("~=1.4.5").0, ">= 1.4.5, << 1.5.0");
-        assert_eq!(b("~=2.2").0, ">= 2.2.0, << 3.0.0");
-        assert_eq!(b("==1.4.*").0, ">= 1.4.0, << 1.5.0");
-        assert_eq!(b(">2.0rc1").0, ">> 2.0.0~rc1");
-        assert_eq!(b("<=1!2.0").0, "<= 1:2.0.0");
+        assert_eq!(b("~=1.4.5").0, ">= 1.4.5, << 1.5~");
+        assert_eq!(b("~=2.2").0, ">= 2.2, << 3~");
+        assert_eq!(b("==1.4.*").0, ">= 1.4, << 1.5~");
+        assert_eq!(b(">2.0rc1").0, ">> 2.0~rc1");
+        assert_eq!(b("<=1!2.0").0, "<= 1:2.0");
         let (v, d) = b("!=1.5.7,>=1.5.6");
         assert_eq!(v, ">= 1.5.6");
         assert_eq!(d, ["!=1.5.7"]);
@@ -371,8 +375,8 @@ mod tests {
         assert_eq!(
             depends,
             [
-                "python3-charset-normalizer (>= 2.0.0), python3-charset-normalizer (<< 4.0.0)",
-                "python3-six (>= 1.5.0)",
+                "python3-charset-normalizer (>= 2), python3-charset-normalizer (<< 4~)",
+                "python3-six (>= 1.5)",
                 "python3 (>= 3.2)",
                 "python3-other-thing",
             ]

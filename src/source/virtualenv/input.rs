@@ -8,7 +8,8 @@
 //! - a **package spec**, a PEP 508 requirement without a path (`httpie`, `httpie==3.2.3`,
 //!   `black[d]>=24`): that distribution from the index is the application.
 //!
-//! For both, fpm's naming applies unless `-n` is given: `virtualenv-BASE`
+//! For both, fpm's naming applies unless `-n` is given: `virtualenv-BASE` (BASE normalized as
+//! PEP 503 names are, lowercase with `-`: `PyYAML` → `virtualenv-pyyaml`)
 //! (`--virtualenv-package-name-prefix`, off with `--virtualenv-fix-name=false`), BASE being the
 //! spec's name or the requirements file's directory's name; and `--virtualenv-install-location
 //! DIR` installs the venv at `DIR/BASE`.
@@ -108,11 +109,7 @@ pub fn classify(path: &str, recipe_dir: Option<&Path>) -> Result<AppInput, Sourc
             source: e,
         })?;
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
-        let base = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("app")
-            .to_string();
+        let base = super::normalize_name(dir.file_name().and_then(|n| n.to_str()).unwrap_or("app"));
         return Ok(AppInput::Requirements { file, dir, base });
     }
     if p.exists() || p.symlink_metadata().is_ok() {
@@ -121,7 +118,7 @@ pub fn classify(path: &str, recipe_dir: Option<&Path>) -> Result<AppInput, Sourc
     if recipe_dir.is_none() && is_spec(path) {
         return Ok(AppInput::Spec {
             spec: path.to_string(),
-            base: spec_name(path).to_string(),
+            base: super::normalize_name(spec_name(path)),
         });
     }
     Err(SourceError::Missing(p))
@@ -157,6 +154,9 @@ mod tests {
         assert_eq!(spec_name("black[d]>=24"), "black");
         let got = classify("httpie==3.2.3", None).unwrap();
         assert_eq!(got.base(), Some("httpie"));
+        // fpm lowercases the deb's name; PEP 503 normalizes it the same way.
+        let got = classify("PyYAML>=6", None).unwrap();
+        assert_eq!(got.base(), Some("pyyaml"));
         assert!(matches!(
             classify("/nonexistent/dir", None),
             Err(SourceError::Missing(_))

@@ -233,6 +233,23 @@ impl Source for Virtualenv {
             }
         }
         let app = input::classify(path, input.recipe_dir)?;
+        if let input::AppInput::Spec { spec, .. } = &app {
+            // A mistyped directory would otherwise install whatever the index has by that name.
+            let says = format!("'{spec}' is no file or directory here: installing it from the package index as a requirement (fpm's form)");
+            if input::spec_name(spec) == spec.as_str() {
+                input.listener.warning(&says);
+            } else {
+                input.listener.info(&says);
+            }
+        }
+        if let Some(dir) = &a.virtualenv_other_files_dir {
+            if !dir.is_dir() {
+                return Err(SourceError::Invalid(format!(
+                    "--virtualenv-other-files-dir '{}' is not a directory",
+                    dir.display()
+                )));
+            }
+        }
         // fpm's forms: its naming and install location, unless -n / a prefix say otherwise.
         let fpm_name = app.base().and_then(|base| {
             (a.virtualenv_fix_name != Some(false)).then(|| {
