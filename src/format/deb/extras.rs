@@ -74,20 +74,14 @@ pub struct Extras {
     relations: Vec<(String, Vec<crate::relation::Relation>)>,
 }
 
-/// The fields pkgr writes from its own options: a `--deb-field` cannot set them.
-const OWN_FIELDS: [&str; 16] = [
+/// The fields pkgr writes from its own options, besides the relations: a `--deb-field` cannot
+/// set them (a relation field, [`RELATION_FIELDS`], joins the relations instead).
+const OWN_FIELDS: [&str; 9] = [
     "package",
     "version",
     "architecture",
     "maintainer",
     "installed-size",
-    "pre-depends",
-    "depends",
-    "recommends",
-    "suggests",
-    "conflicts",
-    "replaces",
-    "provides",
     "section",
     "priority",
     "homepage",
@@ -121,9 +115,6 @@ fn field(given: &str) -> Result<(String, String), OptionError> {
         return Err(bad(
             "a field name is printable ASCII without ':' or spaces, not starting with '#' or '-' (deb-control(5))",
         ));
-    }
-    if RELATION_FIELDS.contains(&name.to_ascii_lowercase().as_str()) {
-        return Ok((name.to_string(), value.to_string()));
     }
     if OWN_FIELDS.contains(&name.to_ascii_lowercase().as_str()) {
         return Err(bad(&format!(
