@@ -270,21 +270,25 @@ impl Source for Virtualenv {
         ) {
             opts.venv_prefix = Some(format!("{}/{base}", loc.trim_end_matches('/')));
         }
-        // A spec has no directory of its own: an empty one stands in for it.
-        let empty_app = tempfile::tempdir_in(input.scratch).map_err(|e| SourceError::Io {
-            path: input.scratch.to_path_buf(),
-            source: e,
-        })?;
-        let path = match app {
-            input::AppInput::Dir(p) => p,
+        // A spec has no directory of its own: an empty one stands in for it, in a staging
+        // directory of its own, so that even a SIGKILLed run's is removed by the next one.
+        let (path, _stand_in) = match app {
+            input::AppInput::Dir(p) => (p, None),
             input::AppInput::Requirements { file, dir, .. } => {
                 opts.requirements = Some(file);
                 opts.no_install_app = a.virtualenv_setup_install != Some(true);
-                dir
+                (dir, None)
             }
             input::AppInput::Spec { spec, .. } => {
                 opts.spec = Some(spec);
-                empty_app.path().to_path_buf()
+                let io = |e| SourceError::Io {
+                    path: input.scratch.to_path_buf(),
+                    source: e,
+                };
+                let staging = crate::cleanup::Staging::new(input.scratch).map_err(io)?;
+                let dir = staging.path().join("app");
+                fs::create_dir(&dir).map_err(io)?;
+                (dir, Some(staging))
             }
         };
         if let (Some(p), Some(v)) = (&o.contents.prefix, &opts.venv_prefix) {
