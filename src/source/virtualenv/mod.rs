@@ -27,6 +27,7 @@ use crate::source::pip::PipOptions;
 pub(crate) mod build;
 pub mod input;
 pub(crate) mod meta;
+mod modes;
 
 pub use meta::{cfg_value, normalize_name, AppMeta};
 
@@ -214,7 +215,8 @@ pub struct Virtualenv;
 impl Source for Virtualenv {
     /// Builds (or ingests) the venv at the one PATH, and fills the package's metadata from the
     /// application's: name, version (PEP 440 mapped), summary, license and its text, home page,
-    /// maintainer. The description is the summary (or "NAME in a Python virtual environment")
+    /// maintainer. The description is the summary (or "Python application NAME in a virtual
+    /// environment"; a summary's leading `NAME: ` dropped)
     /// followed by a paragraph saying what the package ships and where.
     fn read(&self, input: &Input) -> Result<Output, SourceError> {
         let [path] = input.paths else {
@@ -354,9 +356,15 @@ impl Source for Virtualenv {
             .as_ref()
             .map(|v| v.prefix.display())
             .unwrap_or_default();
-        let synopsis = m
-            .summary
-            .unwrap_or_else(|| format!("{} in a Python virtual environment", pkg.meta.name));
+        // A synopsis must not start with the package's name (Policy §3.4.1; lintian:
+        // description-starts-with-package-name): `HTTPie: modern ...` loses its `HTTPie: `.
+        let synopsis = match m.summary {
+            Some(s) => modes::without_name(&s, &pkg.meta.name),
+            None => format!(
+                "Python application {} in a virtual environment",
+                pkg.meta.name
+            ),
+        };
         pkg.meta.description = format!(
             "{synopsis}\nThis package ships the Python application {} {} with all its Python dependencies in a virtual environment installed under {prefix}.",
             pkg.meta.name, pkg.meta.version
@@ -503,21 +511,8 @@ fn tree(
         },
         listener,
     )?;
-    fix_modes(&mut entries);
+    modes::fix_modes(&mut entries);
     Ok((prefix, entries))
-}
-
-/// A venv is a build product, so its modes are set as dh_fixperms sets them, whatever the build
-/// host's umask: directories and executables 0755, other files 0644.
-fn fix_modes(entries: &mut [Entry]) {
-    for e in entries {
-        e.mode = match e.kind {
-            crate::model::EntryKind::Dir => 0o755,
-            crate::model::EntryKind::Symlink { .. } => 0o777,
-            _ if e.mode & 0o111 != 0 => 0o755,
-            _ => 0o644,
-        };
-    }
 }
 
 /// An existing venv only works with the Python minor version that made it: refuse one made by a
