@@ -9,7 +9,32 @@ pub struct SystemdUnit {
     pub text: Vec<u8>,
 }
 
+/// The unit types systemd.unit(5) lists, as file-name suffixes.
+pub const UNIT_SUFFIXES: [&str; 11] = [
+    ".service",
+    ".socket",
+    ".device",
+    ".mount",
+    ".automount",
+    ".swap",
+    ".target",
+    ".path",
+    ".timer",
+    ".slice",
+    ".scope",
+];
+
 impl SystemdUnit {
+    /// Is `name` a unit file name: ASCII letters, digits and `:-_.\@`, ending in one of
+    /// [`UNIT_SUFFIXES`] (systemd.unit(5))?
+    pub fn is_unit_name(name: &str) -> bool {
+        name.chars()
+            .all(|c| c.is_ascii_alphanumeric() || ":-_.\\@".contains(c))
+            && UNIT_SUFFIXES
+                .iter()
+                .any(|s| name.len() > s.len() && name.ends_with(s))
+    }
+
     /// Is it enabled (and started) on install? Only units with an `[Install]` section that are
     /// not templates (`name@.service`), as dh_installsystemd and `systemctl enable` decide.
     pub fn enablable(&self) -> bool {

@@ -247,19 +247,6 @@ struct Resolved {
     home: Option<String>,
 }
 
-/// The unit types systemd installs from unit files (systemd.unit(5)).
-const UNIT_SUFFIXES: [&str; 9] = [
-    ".service",
-    ".socket",
-    ".timer",
-    ".target",
-    ".path",
-    ".mount",
-    ".automount",
-    ".slice",
-    ".swap",
-];
-
 /// Reads and checks the service options into the model's [`model::Service`].
 ///
 /// # Errors
@@ -296,14 +283,11 @@ pub fn service(args: &ServiceArgs) -> Result<model::Service, Error> {
             .and_then(|n| n.to_str())
             .unwrap_or_default()
             .to_string();
-        let valid_chars = name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || ":-_.\\@".contains(c));
-        if !valid_chars || !UNIT_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+        if !model::SystemdUnit::is_unit_name(&name) {
             return Err(Error::Usage(format!(
                 "--systemd-unit '{}': the file name is the unit name and must be ASCII letters, digits and ':-_.\\@' ending in one of {} (systemd.unit(5))",
                 path.display(),
-                UNIT_SUFFIXES.join(", ")
+                model::UNIT_SUFFIXES.join(", ")
             )));
         }
         if svc.units.iter().any(|u| u.name == name) {

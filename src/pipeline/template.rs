@@ -131,18 +131,22 @@ pub fn check(
         for piece in parse(text).map_err(|why| bad(*phase, &why))? {
             if let Piece::Value(name) = piece {
                 if !BUILTIN.contains(&name) && !keys.contains_key(name) {
-                    return Err(bad(
-                        *phase,
-                        &format!(
-                            "'<%= {name} %>' is not a value pkgr knows: use one of {} or give --template-value {name}=VALUE",
-                            BUILTIN.join(", ")
-                        ),
-                    ));
+                    return Err(unknown(*phase, name));
                 }
             }
         }
     }
     Ok(())
+}
+
+fn unknown(phase: Phase, name: &str) -> Error {
+    bad(
+        phase,
+        &format!(
+            "'<%= {name} %>' is not a value pkgr knows: use one of {} or give --template-value {name}=VALUE",
+            BUILTIN.join(", ")
+        ),
+    )
 }
 
 fn bad(phase: Phase, why: &str) -> Error {
@@ -153,14 +157,13 @@ fn bad(phase: Phase, why: &str) -> Error {
 /// `prefix` as the install prefix.
 ///
 /// # Errors
-/// [`Error::Usage`] as [`check`].
+/// [`Error::Usage`] as [`check`] (one parse: the tags are checked as they are rendered).
 pub fn render(
     pkg: &mut Package,
     keys: &BTreeMap<String, String>,
     architecture: &str,
     prefix: &str,
 ) -> Result<(), Error> {
-    check(&pkg.scripts.user, keys)?;
     let m = &pkg.meta;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let builtin: BTreeMap<&str, String> = [
@@ -189,7 +192,7 @@ pub fn render(
                     let v = keys
                         .get(name)
                         .or_else(|| builtin.get(name))
-                        .map_or("", String::as_str);
+                        .ok_or_else(|| unknown(*phase, name))?;
                     out.push_str(v);
                 }
             }

@@ -3,12 +3,6 @@
 
 use super::common::*;
 
-fn dpkg_field(deb: &std::path::Path, f: &str) -> String {
-    sh(&format!("dpkg-deb -f '{}' {f}", deb.display()))
-        .trim()
-        .to_string()
-}
-
 /// `-s empty`: a metapackage with relations and no files, in every format, as fpm makes it.
 #[test]
 fn empty_source_makes_a_metapackage() {
@@ -32,7 +26,7 @@ fn empty_source_makes_a_metapackage() {
         String::from_utf8_lossy(&out.stderr)
     );
     let deb = s.p("out/meta_1.0_all.deb");
-    assert_eq!(dpkg_field(&deb, "Depends"), "zsh");
+    assert_eq!(field(&deb, "Depends"), "zsh");
     let files = sh(&format!("dpkg-deb -c '{}'", deb.display()));
     assert!(
         files.lines().all(|l| l.contains("./usr/share/doc/meta")

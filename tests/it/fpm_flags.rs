@@ -105,12 +105,6 @@ fn fpm_flags_get_no_spelling_guess() {
     }
 }
 
-fn dpkg_field(deb: &Path, f: &str) -> String {
-    sh(&format!("dpkg-deb -f '{}' {f}", deb.display()))
-        .trim()
-        .to_string()
-}
-
 fn rpm_q(rpm: &Path, fmt: &str) -> String {
     sh(&format!(
         "rpm -qp --qf '{fmt}' '{}' 2>/dev/null",
@@ -194,7 +188,7 @@ fn versions_with_a_dash_are_written_as_fpm_writes_them() {
     );
     assert!(err.contains("written as '1.2.3_4_gabc'"), "{err}");
     assert_eq!(
-        dpkg_field(&s.p("out/ab_1.2.3-4-gabc_amd64.deb"), "Version"),
+        field(&s.p("out/ab_1.2.3-4-gabc_amd64.deb"), "Version"),
         "1.2.3-4-gabc"
     );
     let rpm = s.p("out/ab-1.2.3_4_gabc-1.x86_64.rpm");
@@ -242,8 +236,8 @@ fn general_fpm_flags_do_what_fpm_does() {
         String::from_utf8_lossy(&out.stderr)
     );
     let deb = s.p("out/ab-dev_1_amd64.deb");
-    assert_eq!(dpkg_field(&deb, "Package"), "ab-dev");
-    assert_eq!(dpkg_field(&deb, "Depends"), "", "--no-depends");
+    assert_eq!(field(&deb, "Package"), "ab-dev");
+    assert_eq!(field(&deb, "Depends"), "", "--no-depends");
     let files = sh(&format!("dpkg-deb -c '{}'", deb.display()));
     assert!(files.contains("./opt/ab/README.rst") && files.contains("./opt/ab/app.txt"));
     assert!(!files.contains("skip.log"), "--exclude-file: {files}");
@@ -361,7 +355,7 @@ fn fpm_relations_are_written_per_format() {
     assert!(out.status.success(), "{err}");
     assert!(err.contains("names a file"), "{err}");
     assert_eq!(
-        dpkg_field(&s.p("out/ab_1_amd64.deb"), "Depends"),
+        field(&s.p("out/ab_1_amd64.deb"), "Depends"),
         "foo (>> 0), bar (<< 2)"
     );
     let requires = sh(&format!(
@@ -412,9 +406,9 @@ fn deb_values_fpm_accepts_are_written_as_fpm_writes_them() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     let deb = s.p("out/a.deb");
-    assert_eq!(dpkg_field(&deb, "Version"), "2.1.0");
-    assert_eq!(dpkg_field(&deb, "Maintainer"), "dev <dev@example.org>");
-    assert_eq!(dpkg_field(&deb, "Provides"), "ab-virtual");
+    assert_eq!(field(&deb, "Version"), "2.1.0");
+    assert_eq!(field(&deb, "Maintainer"), "dev <dev@example.org>");
+    assert_eq!(field(&deb, "Provides"), "ab-virtual");
     assert!(
         err.contains("replaces the payload's '/etc/init.d/ab'"),
         "{err}"
@@ -451,7 +445,7 @@ fn deb_values_fpm_accepts_are_written_as_fpm_writes_them() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(dpkg_field(&s.p("out/e.deb"), "Version"), "2:1.0");
+    assert_eq!(field(&s.p("out/e.deb"), "Version"), "2:1.0");
     let out = s.run("deb", &["--deb-field", "Depends: evil\nPackage: x", "tree"]);
     refused(&out, 2, &["--deb-field"]);
 }

@@ -28,21 +28,6 @@ use crate::listener::Listener;
 use crate::model::{Entry, Package, PkgPath, SystemdUnit};
 use crate::options::OptionError;
 
-/// The systemd unit suffixes systemd.unit(5) lists.
-const UNIT_SUFFIXES: [&str; 11] = [
-    ".service",
-    ".socket",
-    ".device",
-    ".mount",
-    ".automount",
-    ".swap",
-    ".target",
-    ".path",
-    ".timer",
-    ".slice",
-    ".scope",
-];
-
 /// The deb-only additions and rules, with their files read.
 #[derive(Debug, Clone, Default)]
 pub struct Extras {
@@ -154,20 +139,28 @@ impl Extras {
                 .push(common::option_file("--deb-default", p, ".default")?);
         }
         for p in a.deb_systemd.iter().flatten() {
-            let (mut name, text) = common::option_file("--deb-systemd", p, "")?;
-            if !UNIT_SUFFIXES.iter().any(|s| name.ends_with(s)) {
-                if name.contains('.') {
-                    return Err(OptionError::new(
-                        "--deb-systemd",
-                        format!(
-                            "'{}': a unit name ends in one of {} (systemd.unit(5))",
-                            p.display(),
-                            UNIT_SUFFIXES.join(", ")
-                        ),
-                    ));
-                }
+            // fpm's rule: a file name without a unit type is a service.
+            let mut name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            if !name.contains('.') {
                 name.push_str(".service");
             }
+            if !SystemdUnit::is_unit_name(&name) {
+                return Err(OptionError::new(
+                    "--deb-systemd",
+                    format!(
+                        "'{}': the unit name '{name}' must be ASCII letters, digits and ':-_.\\@' ending in one of {} (systemd.unit(5))",
+                        p.display(),
+                        crate::model::UNIT_SUFFIXES.join(", ")
+                    ),
+                ));
+            }
+            let text = crate::hostfs::read_regular(p).map_err(|e| {
+                OptionError::new("--deb-systemd", format!("'{}': {e}", p.display()))
+            })?;
             x.units.push(SystemdUnit { name, text });
         }
         for d in a.deb_pre_depends.iter().flatten() {
