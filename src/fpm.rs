@@ -89,7 +89,7 @@ const AUTO: &str = "pkgr adds the Requires it proves (rpm's elfdeps rules, the v
 
 flags! {
     General "--output-type" arg Same;
-    General "--input-type" arg Different("pkgr's sources are dir, virtualenv, python and empty; fpm's tar, deb, rpm, gem, npm, cpan and pear inputs are not supported yet");
+    General "--input-type" arg Different("pkgr's sources are dir, virtualenv, python, empty, tar, deb and rpm; fpm's gem, npm, cpan, pear, pleaserun, freebsd and osxpkg inputs are not supported");
     General "--chdir" arg Same;
     General "--prefix" arg Same;
     General "--package" arg Same;

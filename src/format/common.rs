@@ -310,6 +310,9 @@ pub fn reflow(text: &str, width: usize) -> Vec<String> {
             out.push(String::new());
         } else if line.starts_with(' ') {
             out.push(line.to_string());
+        } else if line.len() <= width {
+            // As written, spacing included ("greeting.  It").
+            out.push(line.to_string());
         } else {
             out.extend(wrap(line.trim(), width));
         }

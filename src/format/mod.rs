@@ -350,14 +350,17 @@ pub trait Reader: Sync {
     /// Is `head` (the first 512 bytes, or fewer for a short file) the start of this format?
     fn sniff(&self, head: &[u8]) -> bool;
 
-    /// Reads the package from `r`, a stream of `len` bytes that starts at the file's start.
+    /// Reads the package from `r`, a stream of `len` bytes that starts at the file's start,
+    /// handing every payload entry and its data to `visit` when there is one (the payload is
+    /// then read and checked whole; without one a reader may skip it, as rpm's does).
     ///
     /// # Errors
-    /// [`read::Fail`]: damaged, truncated, or using something pkgr does not read; the caller
-    /// attaches the file's path.
+    /// [`read::Fail`]: damaged, truncated, or using something pkgr does not read, or what
+    /// `visit` returned; the caller attaches the file's path.
     fn read(
         &self,
         r: Box<dyn std::io::BufRead + '_>,
         len: u64,
+        visit: Option<read::Visit>,
     ) -> Result<read::Inspection, read::Fail>;
 }

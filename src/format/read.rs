@@ -1,6 +1,7 @@
 //! What pkgr reads back from a package file, in the same terms for every format
 //! ([`Inspection`], [`FileInfo`]): each format's reader (`<format>/read.rs`) returns it,
-//! `pkgr inspect` shows it, and the conversion sources will turn it into the model. Also the
+//! `pkgr inspect` shows it, and the conversion sources (`-s deb`, `-s rpm`, `-s tar`) turn it into
+//! the model, taking each file's data from the same read through a [`Visit`]. Also the
 //! pieces the readers share: tar walking (deb's data and control members and tarballs are tars),
 //! bounded member reads, and path normalisation.
 //!
@@ -9,9 +10,11 @@
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::io::{self, Read};
-use std::path::PathBuf;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
+
+use super::FormatKind;
 
 /// What a package file says about itself, in the same terms for every format.
 ///
@@ -34,6 +37,9 @@ pub struct Inspection {
     pub maintainer: Option<String>,
     /// deb `Homepage`, rpm `URL`.
     pub homepage: Option<String>,
+    /// rpm `Vendor` (deb has none). Left out of JSON when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
     /// rpm `License`; deb: the `License:` line of `/usr/share/doc/NAME/copyright`.
     pub license: Option<String>,
     /// deb: the `Description` synopsis (its first line); rpm `Summary`.
@@ -58,7 +64,26 @@ pub struct Inspection {
     pub conffiles: Vec<String>,
     /// The payload's entries, sorted by path components (parents before children).
     pub files: Vec<FileInfo>,
+    /// deb `Section`, rpm `Group`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// What the package holds that pkgr does not model, by name: deb control members other
+    /// than `control`, `conffiles`, `md5sums` and the maintainer scripts (`triggers`,
+    /// `templates`, `shlibs`, `symbols`, ...), the deb fields `Breaks` and `Enhances` (kept in
+    /// `relations` too), other deb control fields as `Name: value` (`Multi-Arch: same`), rpm
+    /// trigger scriptlets (`%trigger`, `%filetrigger`, `%transfiletrigger`). Left out of JSON
+    /// when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extras: Vec<String>,
 }
+
+/// What a reader hands the payload's regular files to, each with its data, in archive order,
+/// when the caller wants the data (the conversion sources). Every regular file comes once (an
+/// empty one with no data); a hard-link set's data comes once, with the [`FileInfo`] of the
+/// set's first path (the one the others link to). Readers of tar streams (deb, tar) also pass
+/// the other entries, with no data: a visitor ignores what is not `file`. An error stops the
+/// read.
+pub type Visit<'a> = &'a mut dyn FnMut(&FileInfo, &mut dyn Read) -> Result<(), Fail>;
 
 /// One payload entry.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -83,6 +108,10 @@ pub struct FileInfo {
     /// absolute in a tar, or climbs above the root with `..`. Left out of JSON when false.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub outside: bool,
+    /// An rpm `%ghost`: listed in the header, not in the payload (rpm creates no file). Left out
+    /// of JSON when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ghost: bool,
 }
 
 /// Why a package file could not be read. Every message names the file.
@@ -103,6 +132,16 @@ pub enum ReadError {
         path: PathBuf,
         /// What was found instead.
         reason: String,
+    },
+    /// The file is a package of another format than the one asked for (`-s deb` on an rpm).
+    #[error("'{}' is {} {found}, not {} {expected}: use -s {found}", .path.display(), article(.found), article(.expected))]
+    WrongFormat {
+        /// The file.
+        path: PathBuf,
+        /// The format it is (`rpm`).
+        found: &'static str,
+        /// The one asked for (`deb`).
+        expected: &'static str,
     },
     /// The file is damaged, truncated, or breaks its format's rules.
     #[error("'{}' is not a valid {format}: {reason}", .path.display())]
@@ -127,6 +166,15 @@ pub enum ReadError {
     },
 }
 
+/// `a` or `an` before a format's name, for messages (`an rpm`, `a deb`).
+fn article(format: &str) -> &'static str {
+    if format.starts_with('r') {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// A reader's failure, before the file's path is attached ([`ReadError`]).
 #[derive(Debug)]
 pub enum Fail {
@@ -147,6 +195,93 @@ impl Fail {
             Fail::Invalid(format!("{what}: {e}"))
         }
     }
+}
+
+/// Reads the package file at `path`, recognised by its first bytes (each registered format's
+/// [`super::Reader::sniff`] is asked in turn: `!<arch>\n` for deb(5), `ed ab ee db` for the RPM
+/// lead, a gzip, xz, zstd, bzip2 or lzma stream or a ustar/v7 header for a tarball), handing
+/// every entry's data to `visit` when one is given. `pkgr inspect` passes none; the conversion
+/// sources pass one that stores the files.
+///
+/// # Errors
+/// [`ReadError`]: the file cannot be read or is not a regular file, is of no known format, is
+/// damaged or truncated, uses an unsupported compression, or `visit` failed. Damaged input
+/// never panics.
+pub fn open(
+    path: &Path,
+    only: Option<FormatKind>,
+    visit: Option<Visit>,
+) -> Result<(FormatKind, Inspection), ReadError> {
+    let io_err = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    // Only a regular file: a FIFO would block, a device would read forever.
+    let file = crate::hostfs::open_regular(path).map_err(io_err)?;
+    let len = file.metadata().map_err(io_err)?.len();
+    read_from(file, len, path, only, visit)
+}
+
+/// [`open`] on any seekable source of `len` bytes; `path` only names it in errors. With
+/// `only`, a file of another format is an error before anything is read.
+pub(crate) fn read_from<R: Read + Seek>(
+    mut src: R,
+    len: u64,
+    path: &Path,
+    only: Option<FormatKind>,
+    visit: Option<Visit>,
+) -> Result<(FormatKind, Inspection), ReadError> {
+    let io_err = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut head = [0u8; 512];
+    let n = read_up_to(&mut src, &mut head).map_err(io_err)?;
+    let head = head.get(..n).unwrap_or(&[]);
+    src.seek(SeekFrom::Start(0)).map_err(io_err)?;
+    if head.is_empty() {
+        return Err(ReadError::UnknownFormat {
+            path: path.to_path_buf(),
+            reason: "the file is empty".into(),
+        });
+    }
+    let Some(kind) = FormatKind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.reader().sniff(head))
+    else {
+        let shown: Vec<String> = head.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        return Err(ReadError::UnknownFormat {
+            path: path.to_path_buf(),
+            reason: format!(
+                "its first bytes ({}) are no ar archive (deb(5)), RPM lead, compressed stream, or tar header",
+                shown.join(" ")
+            ),
+        });
+    };
+    if let Some(want) = only.filter(|w| *w != kind) {
+        return Err(ReadError::WrongFormat {
+            path: path.to_path_buf(),
+            found: kind.name(),
+            expected: want.name(),
+        });
+    }
+    let format = kind.name();
+    let result = kind
+        .reader()
+        .read(Box::new(BufReader::new(src)), len, visit);
+    result.map(|i| (kind, i)).map_err(|f| match f {
+        Fail::Invalid(reason) => ReadError::Invalid {
+            path: path.to_path_buf(),
+            format,
+            reason,
+        },
+        Fail::Unsupported(reason) => ReadError::Unsupported {
+            path: path.to_path_buf(),
+            format,
+            reason,
+        },
+    })
 }
 
 /// Largest control member, script or copyright file read into memory.
@@ -384,6 +519,7 @@ pub(crate) fn walk_tar<R: Read>(
             size,
             target,
             outside,
+            ghost: false,
         };
         visit(&info, &mut entry)?;
         files.push(info);

@@ -4,12 +4,11 @@
 //! it out for a person, with every control character escaped so no package can drive the
 //! terminal.
 
-use std::io::{BufReader, Read, Seek, SeekFrom};
+#[cfg(test)]
+use std::io::{Read, Seek};
 use std::path::Path;
 
-use crate::format::read::{read_up_to, Fail};
 pub use crate::format::read::{FileInfo, Inspection, ReadError};
-use crate::format::FormatKind;
 
 /// What [`inspect`] fails with: [`ReadError`].
 pub type InspectError = ReadError;
@@ -22,64 +21,13 @@ pub type InspectError = ReadError;
 /// [`InspectError`]: the file cannot be read, is of no known format, is damaged or truncated,
 /// or uses an unsupported compression. Damaged input never panics.
 pub fn inspect(path: &Path) -> Result<Inspection, InspectError> {
-    let io_err = |source| InspectError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    // Only a regular file: a FIFO would block, a device would read forever.
-    let file = crate::hostfs::open_regular(path).map_err(io_err)?;
-    let len = file.metadata().map_err(io_err)?.len();
-    inspect_from(file, len, path)
+    crate::format::read::open(path, None, None).map(|(_, i)| i)
 }
 
 /// [`inspect`] on any seekable source of `len` bytes; `path` only names it in errors.
-fn inspect_from<R: Read + Seek>(
-    mut src: R,
-    len: u64,
-    path: &Path,
-) -> Result<Inspection, InspectError> {
-    let io_err = |source| InspectError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut head = [0u8; 512];
-    let n = read_up_to(&mut src, &mut head).map_err(io_err)?;
-    let head = head.get(..n).unwrap_or(&[]);
-    src.seek(SeekFrom::Start(0)).map_err(io_err)?;
-    if head.is_empty() {
-        return Err(InspectError::UnknownFormat {
-            path: path.to_path_buf(),
-            reason: "the file is empty".into(),
-        });
-    }
-    let Some(kind) = FormatKind::ALL
-        .iter()
-        .copied()
-        .find(|k| k.reader().sniff(head))
-    else {
-        let shown: Vec<String> = head.iter().take(8).map(|b| format!("{b:02x}")).collect();
-        return Err(InspectError::UnknownFormat {
-            path: path.to_path_buf(),
-            reason: format!(
-                "its first bytes ({}) are no ar archive (deb(5)), RPM lead, compressed stream, or tar header",
-                shown.join(" ")
-            ),
-        });
-    };
-    let format = kind.name();
-    let result = kind.reader().read(Box::new(BufReader::new(src)), len);
-    result.map_err(|f| match f {
-        Fail::Invalid(reason) => InspectError::Invalid {
-            path: path.to_path_buf(),
-            format,
-            reason,
-        },
-        Fail::Unsupported(reason) => InspectError::Unsupported {
-            path: path.to_path_buf(),
-            format,
-            reason,
-        },
-    })
+#[cfg(test)]
+fn inspect_from<R: Read + Seek>(src: R, len: u64, path: &Path) -> Result<Inspection, InspectError> {
+    crate::format::read::read_from(src, len, path, None, None).map(|(_, i)| i)
 }
 
 /// Text from a package as it is safe to print on a terminal: control characters (escape
@@ -155,8 +103,10 @@ pub fn render_text(i: &Inspection) -> String {
         ("Version", &i.version),
         ("Architecture", &i.architecture),
         ("Maintainer", &i.maintainer),
+        ("Vendor", &i.vendor),
         ("Homepage", &i.homepage),
         ("License", &i.license),
+        ("Section", &i.section),
         ("Summary", &i.summary),
     ] {
         if let Some(v) = v {
@@ -186,6 +136,12 @@ pub fn render_text(i: &Inspection) -> String {
             let n = v.lines().count();
             let unit = if n == 1 { "line" } else { "lines" };
             s.push_str(&format!("  {:<13}{n} {unit}\n", format!("{k} ")));
+        }
+    }
+    if !i.extras.is_empty() {
+        s.push_str("Not modelled by pkgr:\n");
+        for e in &i.extras {
+            s.push_str(&format!("  {}\n", shown(e)));
         }
     }
     if !i.conffiles.is_empty() {
@@ -219,6 +175,9 @@ pub fn render_text(i: &Inspection) -> String {
         };
         if f.outside {
             suffix.push_str("  [outside the root: an extractor that honours it writes outside]");
+        }
+        if f.ghost {
+            suffix.push_str("  [%ghost: not in the payload]");
         }
         s.push_str(&format!(
             "  {} {owner:<ow$} {:>sw$} {}{suffix}\n",

@@ -56,6 +56,29 @@ pub struct Fragment {
     pub body: String,
 }
 
+/// The argument convention a script was written for: a package's own maintainer scripts, read
+/// by a conversion source (`-s deb`, `-s rpm`), expect their format's arguments; a format whose
+/// convention differs runs them with the arguments translated ([`crate::format::scripts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Convention {
+    /// dpkg's: `preinst install|upgrade OLD`, `postinst configure [OLD]`, `prerm remove|upgrade
+    /// NEW`, `postrm remove|purge|upgrade NEW` (Debian Policy §6.5).
+    Deb,
+    /// rpm's: `$1`, the number of instances installed after the operation (1 on install, 2 or
+    /// more on upgrade, 0 on erase).
+    Rpm,
+}
+
+impl Convention {
+    /// `deb` or `rpm`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Convention::Deb => "deb",
+            Convention::Rpm => "rpm",
+        }
+    }
+}
+
 /// Maintainer scripts: the user's (whole scripts, each starting with `#!`) and pkgr's fragments.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scripts {
@@ -63,4 +86,7 @@ pub struct Scripts {
     pub user: BTreeMap<Phase, String>,
     /// Generated fragments by phase.
     pub generated: BTreeMap<Phase, Vec<Fragment>>,
+    /// The convention a user script was written for, when it is known (a converted package's
+    /// scripts). A script not listed here gets each format's native arguments, as fpm passes them.
+    pub written_for: BTreeMap<Phase, Convention>,
 }

@@ -160,8 +160,8 @@ pub struct ContentArgs {
     /// Where the input goes, as fpm's `--prefix`: with -s dir, paths given without '=' and
     /// relative destinations (`build/venv=.`) are installed below it (an absolute PATH too:
     /// `--prefix /usr/local /tmp/tree` installs /usr/local/tmp/tree); with -s virtualenv it is
-    /// the venv's install location (the same as --venv-prefix). Default: / for -s dir,
-    /// /opt/venvs/NAME for -s virtualenv.
+    /// the venv's install location (the same as --venv-prefix); with -s tar every member goes
+    /// below it. Default: / for -s dir and -s tar, /opt/venvs/NAME for -s virtualenv.
     #[arg(long, value_name = "DIR")]
     pub prefix: Option<String>,
 }

@@ -17,7 +17,8 @@ pub struct RunArgs {
     /// Source type: 'virtualenv' (an app directory with pyproject.toml/setup.py/requirements.txt,
     /// an existing venv, a requirements file or a package spec), 'python' (one Python
     /// distribution, a PyPI requirement or a project, for the system's Python 3), 'dir' (files,
-    /// with src=dst mappings) or 'empty' (no files: a metapackage).
+    /// with src=dst mappings), 'empty' (no files: a metapackage), or a package converted:
+    /// 'tar' (a tarball's entries), 'deb' (a .deb) or 'rpm' (an .rpm).
     #[arg(short = 's', long, alias = "source", value_enum)]
     #[serde(alias = "source")]
     pub input_type: Option<SourceKind>,

@@ -127,6 +127,15 @@ pub fn metadata_defaults(pkg: &mut Package, warn: bool, listener: &dyn Listener)
     }
 }
 
+/// Puts the user's scripts into the package: each replaces the source's script of its phase (a
+/// converted package's own, [`model::Scripts::written_for`]).
+pub fn apply_user_scripts(pkg: &mut Package, scripts: BTreeMap<Phase, String>) {
+    for (phase, script) in scripts {
+        pkg.scripts.written_for.remove(&phase);
+        pkg.scripts.user.insert(phase, script);
+    }
+}
+
 /// The user's maintainer scripts by phase, read and checked (each must start with `#!`).
 ///
 /// # Errors

@@ -103,7 +103,7 @@ pub fn run(plan: &Plan, listener: &dyn Listener) -> Result<Vec<Built>, Error> {
     assemble::add_service_home(&mut pkg)?;
     assemble::merge_relations(&mut pkg, relations);
     assemble::drop_depends(&mut pkg, &o.relations);
-    pkg.scripts.user = user_scripts;
+    assemble::apply_user_scripts(&mut pkg, user_scripts);
 
     // Passes.
     transform::relocate::relocate(&mut pkg, listener)?;
@@ -187,7 +187,10 @@ fn with_section<'a>(
         assemble::drop_depends(&mut p, &fo.relations);
     }
     if fo.scripts != o.scripts {
-        p.scripts.user = assemble::user_scripts(&fo.scripts)?;
+        // The section's scripts replace the top level's; a converted package's own stay.
+        let own = p.scripts.written_for.clone();
+        p.scripts.user.retain(|phase, _| own.contains_key(phase));
+        assemble::apply_user_scripts(&mut p, assemble::user_scripts(&fo.scripts)?);
     }
     Ok(Cow::Owned(p))
 }

@@ -74,7 +74,7 @@ impl Plan {
                 Some(_) => "",
             };
             Error::Usage(format!(
-                "missing -s/--input-type (virtualenv, python, dir or empty), or a pkgr.toml with source = ...{hint}"
+                "missing -s/--input-type (virtualenv, python, dir, empty, tar, deb or rpm), or a pkgr.toml with source = ...{hint}"
             ))
         })
     }

@@ -31,7 +31,8 @@ use crate::options::options;
 #[group(id = "dir-options")]
 pub struct Args {
     /// Change to this directory before reading the source paths (without a PATH: all of it,
-    /// as fpm reads `-C DIR` alone).
+    /// as fpm reads `-C DIR` alone). With -s tar: take only the members below this directory
+    /// of the tarball, without it (`-C jq-1.7.1`).
     #[arg(short = 'C', long, value_name = "DIR")]
     pub chdir: Option<PathBuf>,
 }

@@ -10,10 +10,14 @@ use crate::listener::Listener;
 use crate::model::{Package, PathError};
 use crate::options::Options;
 
+pub mod convert;
+pub mod deb;
 pub mod dir;
 pub mod empty;
 pub mod pip;
 pub mod python;
+pub mod rpm;
+pub mod tar;
 pub mod virtualenv;
 mod walk;
 
@@ -120,6 +124,9 @@ sources! {
     Empty => empty::Empty, "A package with no files (metadata and relations only).";
     Virtualenv => virtualenv::Virtualenv, "A Python application built into a virtualenv, or an existing virtualenv.";
     Python => python::Python, "One Python distribution (from PyPI or a project directory) for the system's Python 3 (fpm's `-s python`).";
+    Tar => tar::Tar, "The entries of a tarball (fpm's `-s tar`).";
+    Deb => deb::Deb, "A Debian package converted (fpm's `-s deb`).";
+    Rpm => rpm::Rpm, "An RPM package converted (fpm's `-s rpm`).";
 }
 
 crate::options::not_a_path!(SourceKind);
@@ -160,6 +167,10 @@ pub enum SourceError {
     /// `-s python`'s input or steps.
     #[error(transparent)]
     Python(#[from] python::PythonSourceError),
+    /// A package file or tarball to convert could not be read (damaged, truncated, another
+    /// format, an unsafe member).
+    #[error(transparent)]
+    Read(#[from] crate::format::read::ReadError),
 }
 
 impl SourceError {
@@ -172,6 +183,8 @@ impl SourceError {
             | SourceError::Path(_) => ErrorKind::Usage,
             SourceError::Io { .. } | SourceError::Build(_) => ErrorKind::Build,
             SourceError::Python(e) => e.kind(),
+            SourceError::Read(crate::format::read::ReadError::Io { .. }) => ErrorKind::Build,
+            SourceError::Read(_) => ErrorKind::Usage,
         }
     }
 }

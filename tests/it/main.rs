@@ -4,6 +4,10 @@
 mod cli;
 mod common;
 mod config;
+mod convert;
+mod convert_edges;
+mod convert_hostile;
+mod convert_real;
 mod deb;
 mod faults;
 mod fpm_empty;

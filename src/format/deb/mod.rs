@@ -146,6 +146,8 @@ fn strip_v(v: &str) -> &str {
 
 /// fpm's rule: a file dependency (`-d /usr/lib64/libcrypt.so.1`, for the rpm) means nothing to
 /// dpkg, whose relations name packages (Policy §7.1), so the deb leaves it out, with a warning.
+/// So is an RPM capability (`perl(Foo::Bar)`, `pkgconfig(zlib)`, from `-s rpm`): a name with
+/// parentheses is no Debian package name (Policy §5.6.1).
 fn drop_file_dependencies(pkg: &mut Package, ctx: &WriteContext) {
     let r = &mut pkg.relations;
     for (field, list) in [
@@ -159,12 +161,17 @@ fn drop_file_dependencies(pkg: &mut Package, ctx: &WriteContext) {
     ] {
         list.retain(|rel| {
             let file = rel.alternatives.iter().any(|a| a.name.starts_with('/'));
+            let capability = rel.alternatives.iter().any(|a| a.name.contains('('));
             if file {
                 ctx.listener.warning(&format!(
                     "deb: {field} '{rel}' names a file; dpkg relations name packages, so the deb leaves it out (as fpm does) and the rpm keeps it"
                 ));
+            } else if capability {
+                ctx.listener.warning(&format!(
+                    "deb: {field} '{rel}' is an RPM capability, not a Debian package name (Policy §5.6.1); the deb leaves it out and the rpm keeps it"
+                ));
             }
-            !file
+            !file && !capability
         });
     }
 }

@@ -10,7 +10,8 @@ use std::io::{self, BufRead, BufReader, Read};
 
 use crate::compress::Algorithm;
 use crate::format::read::{
-    read_member, read_up_to, sort_files, walk_tar, Counting, Fail, FileInfo, Inspection, MEMBER_MAX,
+    read_member, read_up_to, sort_files, walk_tar, Counting, Fail, FileInfo, Inspection, Visit,
+    MEMBER_MAX,
 };
 use crate::format::Reader;
 
@@ -25,8 +26,13 @@ impl Reader for DebReader {
         head.starts_with(b"!<arch>\n")
     }
 
-    fn read(&self, r: Box<dyn BufRead + '_>, _len: u64) -> Result<Inspection, Fail> {
-        read_deb(r)
+    fn read(
+        &self,
+        r: Box<dyn BufRead + '_>,
+        _len: u64,
+        visit: Option<Visit>,
+    ) -> Result<Inspection, Fail> {
+        read_deb(r, visit)
     }
 }
 
@@ -46,18 +52,36 @@ const DEB_RELATIONS: [(&str, &str); 9] = [
     ("Provides", "provides"),
 ];
 
+/// Control fields the model holds (or pkgr computes: `Installed-Size`; `Source` names the
+/// source package, which a binary package converted elsewhere does not have). Any other field
+/// is listed in [`Inspection::extras`] as `Name: value`, as is a `Priority` other than
+/// `optional`, pkgr's default.
+const MODELLED: [&str; 9] = [
+    "Package",
+    "Version",
+    "Architecture",
+    "Maintainer",
+    "Installed-Size",
+    "Section",
+    "Homepage",
+    "Description",
+    "Source",
+];
+
 /// What `control.tar` holds.
 #[derive(Default)]
 struct ControlParts {
     control: Option<Vec<u8>>,
     conffiles: Option<Vec<u8>>,
     scripts: BTreeMap<String, String>,
+    /// Members pkgr does not model (`triggers`, `templates`, `shlibs`, ...).
+    others: Vec<String>,
 }
 
 /// Reads a .deb: the `ar` container (deb(5): common format, `!<arch>\n`, 60-byte member
 /// headers, members padded to an even size) is parsed here rather than with the `ar` crate,
 /// which panics on some damaged headers (a GNU `/N` name without a name table).
-fn read_deb<R: BufRead>(mut r: R) -> Result<Inspection, Fail> {
+fn read_deb<R: BufRead>(mut r: R, mut visit: Option<Visit>) -> Result<Inspection, Fail> {
     let mut magic = [0u8; 8];
     let n = read_up_to(&mut r, &mut magic).map_err(|e| Fail::io("ar archive", e))?;
     if n < 8 || &magic != b"!<arch>\n" {
@@ -113,7 +137,8 @@ fn read_deb<R: BufRead>(mut r: R) -> Result<Inspection, Fail> {
                     .and_then(|c| parse_control(c).ok())
                     .and_then(|f| field(&f, "Package").map(|v| fold(&v)));
                 let copyright = pkg_name.map(|n| format!("/usr/share/doc/{n}/copyright"));
-                let (codec, files, text) = read_data_tar(&mut member, &name, copyright)?;
+                let (codec, files, text) =
+                    read_data_tar(&mut member, &name, copyright, visit.as_mut())?;
                 license = text.as_deref().and_then(copyright_license);
                 data = Some((codec, files));
             }
@@ -183,13 +208,32 @@ fn read_deb<R: BufRead>(mut r: R) -> Result<Inspection, Fail> {
         })
         .unwrap_or_default();
     sort_files(&mut files);
+    let mut extras = control.others;
+    for name in ["Breaks", "Enhances"] {
+        if field(&fields, name).is_some() {
+            extras.push(name.to_string());
+        }
+    }
+    for (name, value) in &fields {
+        let modelled = MODELLED.iter().any(|m| m.eq_ignore_ascii_case(name))
+            || DEB_RELATIONS
+                .iter()
+                .any(|(r, _)| r.eq_ignore_ascii_case(name))
+            || (name.eq_ignore_ascii_case("Priority") && fold(value) == "optional");
+        if !modelled {
+            extras.push(format!("{name}: {}", fold(value)));
+        }
+    }
     Ok(Inspection {
+        section: one_line("Section"),
+        extras,
         format: "deb".into(),
         compression: Some(codec.name().into()),
         name: one_line("Package"),
         version: one_line("Version"),
         architecture: one_line("Architecture"),
         maintainer: one_line("Maintainer"),
+        vendor: None,
         homepage: one_line("Homepage"),
         license,
         summary,
@@ -261,7 +305,8 @@ fn read_control_tar<R: Read>(r: R, name: &str) -> Result<ControlParts, Fail> {
                     .scripts
                     .insert(s.to_string(), String::from_utf8_lossy(&text).into_owned());
             }
-            _ => {}
+            "md5sums" => {}
+            other => parts.others.push(other.to_string()),
         }
         Ok(())
     })?;
@@ -270,14 +315,27 @@ fn read_control_tar<R: Read>(r: R, name: &str) -> Result<ControlParts, Fail> {
 
 type DataTar = (Algorithm, Vec<FileInfo>, Option<Vec<u8>>);
 
-fn read_data_tar<R: Read>(r: R, name: &str, capture: Option<String>) -> Result<DataTar, Fail> {
+fn read_data_tar<R: Read>(
+    r: R,
+    name: &str,
+    capture: Option<String>,
+    mut visit: Option<&mut Visit>,
+) -> Result<DataTar, Fail> {
     let (codec, dec) = member_decoder(r, name)?;
     let mut captured = None;
     let files = walk_tar(dec, name, |info, data| {
         if info.kind == "file" && Some(&info.path) == capture.as_ref() && info.size <= MEMBER_MAX {
-            captured = Some(read_member(info, data, name)?);
+            let text = read_member(info, data, name)?;
+            if let Some(v) = visit.as_mut() {
+                v(info, &mut &text[..])?;
+            }
+            captured = Some(text);
+            return Ok(());
         }
-        Ok(())
+        match visit.as_mut() {
+            Some(v) => v(info, data),
+            None => Ok(()),
+        }
     })?;
     Ok((codec, files, captured))
 }

@@ -3,9 +3,12 @@
 //! dh_installsystemd's.
 
 use crate::format::scripts::{create_user, indent, units, Slot};
-use crate::model::{Phase, Service};
+use crate::model::{Convention, Phase, Service};
 
-/// Debian's scripts (Policy §6.5 gives the arguments).
+/// Debian's scripts (Policy §6.5 gives the arguments). An rpm's scriptlet (a converted package's)
+/// runs with the `$1` rpm would give in the same case: the install and upgrade cases of
+/// `preinst` and `postinst configure` give 1 and 2, `prerm`/`postrm` `remove` 0 and `upgrade` 1;
+/// dpkg's other actions (`abort-*`, `purge`, `failed-upgrade`, ...) have no rpm equivalent.
 pub const DEB: [&Slot<()>; 4] = [&PREINST, &POSTINST, &PRERM, &POSTRM];
 
 /// `preinst`.
@@ -18,6 +21,11 @@ pub const PREINST: Slot<()> = Slot {
         (Phase::BeforeUpgrade, r#"[ "$1" = upgrade ]"#),
     ],
     service: deb_preinst,
+    convention: Convention::Deb,
+    foreign: &[
+        (Convention::Rpm, r#"[ "$1" = install ]"#, "1"),
+        (Convention::Rpm, r#"[ "$1" = upgrade ]"#, "2"),
+    ],
     native: (),
 };
 
@@ -37,6 +45,19 @@ pub const POSTINST: Slot<()> = Slot {
         ),
     ],
     service: deb_postinst,
+    convention: Convention::Deb,
+    foreign: &[
+        (
+            Convention::Rpm,
+            r#"[ "$1" = configure ] && [ -z "$2" ]"#,
+            "1",
+        ),
+        (
+            Convention::Rpm,
+            r#"[ "$1" = configure ] && [ -n "$2" ]"#,
+            "2",
+        ),
+    ],
     native: (),
 };
 
@@ -47,6 +68,11 @@ pub const PRERM: Slot<()> = Slot {
     fragments_when: r#"[ "$1" = remove ] || [ "$1" = upgrade ] || [ "$1" = deconfigure ] || [ "$1" = failed-upgrade ]"#,
     user: &[(Phase::BeforeRemove, r#"[ "$1" = remove ]"#)],
     service: deb_prerm,
+    convention: Convention::Deb,
+    foreign: &[
+        (Convention::Rpm, r#"[ "$1" = remove ]"#, "0"),
+        (Convention::Rpm, r#"[ "$1" = upgrade ]"#, "1"),
+    ],
     native: (),
 };
 
@@ -57,6 +83,11 @@ pub const POSTRM: Slot<()> = Slot {
     fragments_when: r#"[ "$1" = remove ] || [ "$1" = purge ]"#,
     user: &[(Phase::AfterRemove, r#"[ "$1" = remove ]"#)],
     service: deb_postrm,
+    convention: Convention::Deb,
+    foreign: &[
+        (Convention::Rpm, r#"[ "$1" = remove ]"#, "0"),
+        (Convention::Rpm, r#"[ "$1" = upgrade ]"#, "1"),
+    ],
     native: (),
 };
 

@@ -2,8 +2,8 @@
 //! thirteen 8-digit hex fields, the name with its NUL, everything padded to 4 bytes, a
 //! `TRAILER!!!` entry), with names `./`-prefixed (`rpmlib(PayloadFilesHavePrefix)`). Packages
 //! with a file of 4 GiB or more use rpm's stripped variant instead (magic `07070X` and the file's
-//! index in the header as the only field, rpm ≥ 4.12, `rpmlib(LargeFiles)`), since `newc` sizes
-//! are 32-bit.
+//! index in the header as the only field, padded to 16 bytes, rpm ≥ 4.12, `rpmlib(LargeFiles)`),
+//! since `newc` sizes are 32-bit.
 //!
 //! Hard-linked files follow rpm's own writer (`lib/rpmfi.cc`, `iterWriteArchiveNextFile`): every
 //! member's header is written together, after all other files, and only the last member of the
@@ -65,8 +65,10 @@ impl<W: Write> Cpio<W> {
     pub fn header(&mut self, f: &Fields) -> io::Result<()> {
         self.pad()?;
         if self.stripped {
+            // 14 bytes, padded to 16 before the data, as rpm's rpmcpioStrippedHeaderWrite does.
             self.put(b"07070X")?;
-            return self.put(format!("{:08x}", f.index).as_bytes());
+            self.put(format!("{:08x}", f.index).as_bytes())?;
+            return self.pad();
         }
         let size = u32::try_from(f.size)
             .ok()
@@ -176,5 +178,8 @@ mod tests {
         .unwrap();
         let out = c.finish().unwrap();
         assert_eq!(&out[..14], b"07070X00000007");
+        // Padded to 16 before the data (rpm reads it so), then the trailer.
+        assert_eq!(&out[14..16], b"\0\0");
+        assert_eq!(&out[16..22], b"070701");
     }
 }

@@ -46,6 +46,7 @@ mod headers;
 pub mod options;
 pub mod payload;
 pub mod read;
+mod read_payload;
 pub mod scripts;
 #[cfg(feature = "sign")]
 mod sign;
@@ -279,6 +280,38 @@ fn check_evr_part(field: &str, v: &str) -> Result<(), FormatError> {
     Ok(())
 }
 
+/// Debian's architecture qualifiers (`python3:any`, `perl:native`, `libfoo:amd64`, Policy §7.1
+/// and deb-control(5)'s Multi-Arch rules) mean nothing to rpm, where `python3:any` would be a
+/// capability no package provides: the name is written without it, with a note.
+fn drop_arch_qualifiers(pkg: &mut Package, ctx: &WriteContext) {
+    let r = &mut pkg.relations;
+    for list in [
+        &mut r.depends,
+        &mut r.pre_depends,
+        &mut r.recommends,
+        &mut r.suggests,
+        &mut r.conflicts,
+        &mut r.replaces,
+        &mut r.provides,
+    ] {
+        for atom in list.iter_mut().flat_map(|rel| rel.alternatives.iter_mut()) {
+            if atom.name.contains(['(', '/']) {
+                continue;
+            }
+            let Some((base, qual)) = atom.name.split_once(':') else {
+                continue;
+            };
+            if qual == "any" || qual == "native" || common::arch(qual).is_some() {
+                ctx.listener.info(&format!(
+                    "rpm: '{}' is written '{base}': rpm has no Debian architecture qualifiers",
+                    atom.name
+                ));
+                atom.name = base.to_string();
+            }
+        }
+    }
+}
+
 impl Format for Rpm {
     fn name(&self) -> &'static str {
         "rpm"
@@ -342,6 +375,7 @@ impl Format for Rpm {
             crate::relation::merge(&mut requires, pkg.relations.depends.iter().cloned());
             full.relations.depends = requires;
         }
+        drop_arch_qualifiers(&mut full, ctx);
         Ok(full)
     }
 

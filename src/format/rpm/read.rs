@@ -2,14 +2,16 @@
 //! only, read with the `rpm` crate after pkgr checked every header index entry lies inside its
 //! data store (the crate indexes the store unchecked, and would panic on a damaged file). The
 //! header+payload size the signature header records is checked against the file, so a truncated
-//! payload is reported; the payload itself is not decompressed.
+//! payload is reported. The payload (a compressed cpio archive, [`super::cpio`]) is read only
+//! when the caller visits the files (the conversion source `-s rpm`): each regular file's data
+//! is handed over with its header entry, checked against the header's size.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, Read};
+use std::io::{self, BufRead, BufReader, Read};
 
 use crate::compress::Algorithm;
 use crate::format::read::{
-    escapes_root, norm_path, read_up_to, sort_files, Fail, FileInfo, Inspection,
+    escapes_root, norm_path, read_up_to, sort_files, Fail, FileInfo, Inspection, Visit,
 };
 use crate::format::Reader;
 
@@ -24,8 +26,13 @@ impl Reader for RpmReader {
         head.starts_with(&[0xed, 0xab, 0xee, 0xdb])
     }
 
-    fn read(&self, r: Box<dyn BufRead + '_>, len: u64) -> Result<Inspection, Fail> {
-        read_rpm(r, len)
+    fn read(
+        &self,
+        r: Box<dyn BufRead + '_>,
+        len: u64,
+        visit: Option<Visit>,
+    ) -> Result<Inspection, Fail> {
+        read_rpm(r, len, visit)
     }
 }
 
@@ -158,20 +165,41 @@ fn read_rpm_header<R: Read>(
 
 /// RPM scriptlets in their conventional order, by spec-file name.
 type ScriptGetter = fn(&rpm::PackageMetadata) -> Result<rpm::Scriptlet, rpm::Error>;
-const RPM_SCRIPTS: [(&str, ScriptGetter); 9] = [
-    ("%pretrans", rpm::PackageMetadata::get_pre_trans_script),
-    ("%pre", rpm::PackageMetadata::get_pre_install_script),
-    ("%post", rpm::PackageMetadata::get_post_install_script),
-    ("%preun", rpm::PackageMetadata::get_pre_uninstall_script),
-    ("%postun", rpm::PackageMetadata::get_post_uninstall_script),
-    ("%posttrans", rpm::PackageMetadata::get_post_trans_script),
-    ("%preuntrans", rpm::PackageMetadata::get_pre_untrans_script),
-    (
-        "%postuntrans",
-        rpm::PackageMetadata::get_post_untrans_script,
-    ),
-    ("%verifyscript", rpm::PackageMetadata::get_verify_script),
-];
+const RPM_SCRIPTS: [(&str, ScriptGetter, rpm::IndexTag); 9] = {
+    use rpm::IndexTag as T;
+    use rpm::PackageMetadata as M;
+    [
+        ("%pretrans", M::get_pre_trans_script, T::RPMTAG_PRETRANSPROG),
+        ("%pre", M::get_pre_install_script, T::RPMTAG_PREINPROG),
+        ("%post", M::get_post_install_script, T::RPMTAG_POSTINPROG),
+        ("%preun", M::get_pre_uninstall_script, T::RPMTAG_PREUNPROG),
+        (
+            "%postun",
+            M::get_post_uninstall_script,
+            T::RPMTAG_POSTUNPROG,
+        ),
+        (
+            "%posttrans",
+            M::get_post_trans_script,
+            T::RPMTAG_POSTTRANSPROG,
+        ),
+        (
+            "%preuntrans",
+            M::get_pre_untrans_script,
+            T::RPMTAG_PREUNTRANSPROG,
+        ),
+        (
+            "%postuntrans",
+            M::get_post_untrans_script,
+            T::RPMTAG_POSTUNTRANSPROG,
+        ),
+        (
+            "%verifyscript",
+            M::get_verify_script,
+            T::RPMTAG_VERIFYSCRIPTPROG,
+        ),
+    ]
+};
 
 type DepGetter = fn(&rpm::PackageMetadata) -> Result<Vec<rpm::Dependency>, rpm::Error>;
 const RPM_RELATIONS: [(&str, DepGetter); 8] = [
@@ -185,7 +213,7 @@ const RPM_RELATIONS: [(&str, DepGetter); 8] = [
     ("supplements", rpm::PackageMetadata::get_supplements),
 ];
 
-fn rpm_fail(what: &str, e: rpm::Error) -> Fail {
+pub(super) fn rpm_fail(what: &str, e: rpm::Error) -> Fail {
     Fail::Invalid(format!("header {what}: {e}"))
 }
 
@@ -221,7 +249,14 @@ fn rpm_dependency(d: &rpm::Dependency) -> String {
     }
 }
 
-fn read_rpm<R: BufRead>(mut r: R, file_len: u64) -> Result<Inspection, Fail> {
+/// Trigger scriptlets pkgr does not model: header tag and spec-file name.
+const RPM_TRIGGERS: [(u32, &str); 3] = [
+    (1065, "%trigger"),
+    (5066, "%filetrigger"),
+    (5076, "%transfiletrigger"),
+];
+
+fn read_rpm<R: BufRead>(mut r: R, file_len: u64, visit: Option<Visit>) -> Result<Inspection, Fail> {
     let mut raw = Vec::new();
     let mut lead = [0u8; RPM_LEAD_SIZE];
     r.read_exact(&mut lead).map_err(|e| Fail::io("lead", e))?;
@@ -234,7 +269,7 @@ fn read_rpm<R: BufRead>(mut r: R, file_len: u64) -> Result<Inspection, Fail> {
         .map_err(|e| Fail::io("signature header padding", e))?;
     raw.extend_from_slice(&padding);
     let header_start = raw.len() as u64;
-    read_rpm_header(&mut r, &mut raw, file_len, "header")?;
+    let main = read_rpm_header(&mut r, &mut raw, file_len, "header")?;
     // RPMSIGTAG_SIZE (1000) or RPMSIGTAG_LONGSIZE (270): header + payload bytes.
     if let Some(size) = sig.integer(1000).or_else(|| sig.integer(270)) {
         let need = header_start.saturating_add(size);
@@ -246,7 +281,8 @@ fn read_rpm<R: BufRead>(mut r: R, file_len: u64) -> Result<Inspection, Fail> {
     }
     let mut payload_head = [0u8; 8];
     let n = read_up_to(&mut r, &mut payload_head).map_err(|e| Fail::io("payload", e))?;
-    let payload_head = payload_head.get(..n).unwrap_or(&[]);
+    let payload_head = payload_head.get(..n).unwrap_or(&[]).to_vec();
+    let payload_head = &payload_head[..];
 
     let md = rpm::PackageMetadata::parse(&mut &raw[..]).map_err(|e| rpm_fail("parse", e))?;
 
@@ -294,32 +330,86 @@ fn read_rpm<R: BufRead>(mut r: R, file_len: u64) -> Result<Inspection, Fail> {
     }
 
     let mut scripts = BTreeMap::new();
-    for (name, get) in RPM_SCRIPTS {
+    for (name, get, prog_tag) in RPM_SCRIPTS {
         match get(&md) {
             Ok(s) => {
                 let prog = s.program.as_deref().unwrap_or(&[]);
+                // rpm runs a scriptlet without an interpreter tag with /bin/sh; `<lua>` is rpm's
+                // built-in Lua, shown as `#!<lua>`.
                 let text = match prog.first() {
-                    Some(p) if p.starts_with('/') && !s.script.starts_with("#!") => {
-                        format!("#!{}\n{}", prog.join(" "), s.script)
-                    }
-                    _ => s.script.clone(),
+                    _ if s.script.starts_with("#!") => s.script.clone(),
+                    Some(_) => format!("#!{}\n{}", prog.join(" "), s.script),
+                    None => format!("#!/bin/sh\n{}", s.script),
                 };
                 scripts.insert(name.to_string(), text);
             }
-            Err(rpm::Error::TagNotFound(_)) => {}
+            // An interpreter without a body (`%post -p /sbin/ldconfig`): rpm runs the program
+            // with `$1`. Shown as its `#!` line alone.
+            Err(rpm::Error::TagNotFound(_)) => {
+                let prog = md
+                    .header
+                    .get_entry_data_as_string_array(prog_tag)
+                    .map(|v| v.join(" "))
+                    .or_else(|_| {
+                        md.header
+                            .get_entry_data_as_string(prog_tag)
+                            .map(str::to_string)
+                    });
+                if let Ok(prog) = prog.map(|p| p.trim().to_string()) {
+                    if !prog.is_empty() {
+                        scripts.insert(name.to_string(), format!("#!{prog}\n"));
+                    }
+                }
+            }
             Err(e) => return Err(rpm_fail(name, e)),
         }
     }
 
     let (files, conffiles) = rpm_files(&md)?;
+    if let Some(visit) = visit {
+        let mut hashed = super::read_payload::Digesting::new(
+            io::Cursor::new(payload_head.to_vec()).chain(r),
+            &md,
+        )?;
+        super::read_payload::read_payload(BufReader::new(&mut hashed), &md, &files, visit)?;
+        hashed.check()?;
+    }
+    let mut extras: Vec<String> = RPM_TRIGGERS
+        .iter()
+        .filter(|(tag, _)| main.entries.iter().any(|e| e.tag == *tag))
+        .map(|(_, name)| name.to_string())
+        .collect();
+    // File capabilities (`%caps`, FILECAPS), which no format pkgr writes holds.
+    if let Ok(caps) = md
+        .header
+        .get_entry_data_as_string_array(rpm::IndexTag::RPMTAG_FILECAPS)
+    {
+        let entries = md.get_file_entries().unwrap_or_default();
+        for (cap, e) in caps.iter().zip(&entries) {
+            if !cap.is_empty() {
+                extras.push(format!("%caps({cap}) {}", e.path().display()));
+            }
+        }
+    }
+    let section = match md
+        .header
+        .get_entry_data_as_i18n_string(rpm::IndexTag::RPMTAG_GROUP)
+    {
+        Ok(g) => Some(g.to_string()),
+        Err(rpm::Error::TagNotFound(_)) => None,
+        Err(e) => return Err(rpm_fail("Group", e)),
+    };
 
     Ok(Inspection {
+        section,
+        extras,
         format: "rpm".into(),
         compression,
         name: rpm_opt("Name", md.get_name())?,
         version,
         architecture: rpm_opt("Arch", md.get_arch())?,
         maintainer: rpm_opt("Packager", md.get_packager())?,
+        vendor: rpm_opt("Vendor", md.get_vendor())?,
         homepage: rpm_opt("URL", md.get_url())?,
         license: rpm_opt("License", md.get_license())?,
         summary: rpm_opt("Summary", md.get_summary())?,
@@ -383,6 +473,7 @@ fn rpm_files(md: &rpm::PackageMetadata) -> Result<(Vec<FileInfo>, Vec<String>), 
             group: e.group().to_string(),
             size: if kind == "file" { e.size() as u64 } else { 0 },
             target: (kind == "symlink").then(|| e.linkto().unwrap_or("").to_string()),
+            ghost: e.flags().contains(rpm::FileFlags::GHOST),
         });
     }
     let mut groups: BTreeMap<(u32, u32), Vec<usize>> = BTreeMap::new();

@@ -3,7 +3,7 @@
 
 use super::tags;
 use crate::format::scripts::{create_user, units, Slot};
-use crate::model::{Phase, Service};
+use crate::model::{Convention, Phase, Service};
 
 /// Where a scriptlet goes in the header: its body's tag, its interpreter's tag, and the
 /// dependency sense of that interpreter (`Requires(pre): /bin/sh`).
@@ -18,7 +18,13 @@ pub struct Tags {
 }
 
 /// RPM's scriptlets: `$1` is the number of instances left after the operation (1 on install,
-/// 2+ on upgrade, 0 on erase).
+/// 2+ on upgrade, 0 on erase). A deb's maintainer script (a converted package's) runs with
+/// dpkg's arguments for the same case: `preinst install|upgrade`, `postinst configure ''` on
+/// install and `configure` with a version on upgrade, `prerm`/`postrm` `remove` on erase and
+/// `upgrade` on upgrade. rpm tells a scriptlet no version, so where dpkg passes the other
+/// version pkgr passes `0` (a `[ -n "$2" ]` upgrade test holds; a version comparison sees an
+/// upgrade from the oldest version). `postrm purge` is never run: an erase keeps nothing
+/// but modified `%config` files, as `.rpmsave`.
 pub const RPM: [&Slot<Tags>; 4] = [&PRE, &POST, &PREUN, &POSTUN];
 
 /// `%pre`.
@@ -31,6 +37,11 @@ pub const PRE: Slot<Tags> = Slot {
         (Phase::BeforeUpgrade, r#"[ "$1" -gt 1 ]"#),
     ],
     service: rpm_pre,
+    convention: Convention::Rpm,
+    foreign: &[
+        (Convention::Deb, r#"[ "$1" -eq 1 ]"#, "install"),
+        (Convention::Deb, r#"[ "$1" -gt 1 ]"#, "upgrade 0"),
+    ],
     native: Tags {
         body: tags::PREIN,
         prog: tags::PREINPROG,
@@ -48,6 +59,11 @@ pub const POST: Slot<Tags> = Slot {
         (Phase::AfterUpgrade, r#"[ "$1" -gt 1 ]"#),
     ],
     service: rpm_post,
+    convention: Convention::Rpm,
+    foreign: &[
+        (Convention::Deb, r#"[ "$1" -eq 1 ]"#, "configure ''"),
+        (Convention::Deb, r#"[ "$1" -gt 1 ]"#, "configure 0"),
+    ],
     native: Tags {
         body: tags::POSTIN,
         prog: tags::POSTINPROG,
@@ -62,6 +78,11 @@ pub const PREUN: Slot<Tags> = Slot {
     fragments_when: r#"[ "$1" -eq 0 ]"#,
     user: &[(Phase::BeforeRemove, r#"[ "$1" -eq 0 ]"#)],
     service: rpm_preun,
+    convention: Convention::Rpm,
+    foreign: &[
+        (Convention::Deb, r#"[ "$1" -eq 0 ]"#, "remove"),
+        (Convention::Deb, r#"[ "$1" -gt 0 ]"#, "upgrade 0"),
+    ],
     native: Tags {
         body: tags::PREUN,
         prog: tags::PREUNPROG,
@@ -76,6 +97,11 @@ pub const POSTUN: Slot<Tags> = Slot {
     fragments_when: r#"[ "$1" -eq 0 ]"#,
     user: &[(Phase::AfterRemove, r#"[ "$1" -eq 0 ]"#)],
     service: rpm_postun,
+    convention: Convention::Rpm,
+    foreign: &[
+        (Convention::Deb, r#"[ "$1" -eq 0 ]"#, "remove"),
+        (Convention::Deb, r#"[ "$1" -gt 0 ]"#, "upgrade 0"),
+    ],
     native: Tags {
         body: tags::POSTUN,
         prog: tags::POSTUNPROG,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::BufRead;
 
 use crate::compress::Algorithm;
-use crate::format::read::{is_tar_header, sort_files, walk_tar, Fail, Inspection};
+use crate::format::read::{is_tar_header, sort_files, walk_tar, Fail, Inspection, Visit};
 use crate::format::Reader;
 
 /// The tarball reader.
@@ -23,17 +23,29 @@ impl Reader for TarReader {
         }
     }
 
-    fn read(&self, mut r: Box<dyn BufRead + '_>, _len: u64) -> Result<Inspection, Fail> {
+    fn read(
+        &self,
+        mut r: Box<dyn BufRead + '_>,
+        _len: u64,
+        visit: Option<Visit>,
+    ) -> Result<Inspection, Fail> {
         let head = r.fill_buf().map_err(|e| Fail::io("tar", e))?;
         let codec = Algorithm::sniff(head).map_err(Fail::Unsupported)?;
-        read_tarball(r, codec)
+        read_tarball(r, codec, visit)
     }
 }
 
-fn read_tarball<R: BufRead>(mut r: R, codec: Algorithm) -> Result<Inspection, Fail> {
+fn read_tarball<R: BufRead>(
+    mut r: R,
+    codec: Algorithm,
+    mut visit: Option<Visit>,
+) -> Result<Inspection, Fail> {
     let what = codec.tar_extension();
     let dec = codec.decoder(&mut r).map_err(|e| Fail::io(what, e))?;
-    let mut files = walk_tar(dec, what, |_, _| Ok(()))?;
+    let mut files = walk_tar(dec, what, |info, data| match visit.as_mut() {
+        Some(v) => v(info, data),
+        None => Ok(()),
+    })?;
     sort_files(&mut files);
     Ok(Inspection {
         format: "tar".into(),
@@ -42,6 +54,7 @@ fn read_tarball<R: BufRead>(mut r: R, codec: Algorithm) -> Result<Inspection, Fa
         version: None,
         architecture: None,
         maintainer: None,
+        vendor: None,
         homepage: None,
         license: None,
         summary: None,
@@ -50,5 +63,7 @@ fn read_tarball<R: BufRead>(mut r: R, codec: Algorithm) -> Result<Inspection, Fa
         scripts: BTreeMap::new(),
         conffiles: Vec::new(),
         files,
+        section: None,
+        extras: Vec::new(),
     })
 }

@@ -131,6 +131,7 @@ pub(super) fn info_of(e: &Entry) -> FileInfo {
         size,
         target,
         outside: false,
+        ghost: false,
     }
 }
 
